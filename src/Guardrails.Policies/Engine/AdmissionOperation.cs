@@ -1,0 +1,9 @@
+namespace Guardrails.Policies.Engine;
+
+public enum AdmissionOperation
+{
+    Create,
+    Update,
+    Delete,
+    Connect,
+}

@@ -1,0 +1,76 @@
+using Guardrails.Policies.Packs;
+using Guardrails.Policies.Resources;
+using Guardrails.Policies.Rules;
+
+namespace Guardrails.Policies.Engine;
+
+/// <summary>Packs in, an immutable compiled policy out; or all the errors, so nothing half-valid ever serves.</summary>
+public static class PolicyCompiler
+{
+    public static PolicyLoadResult Compile(IEnumerable<PackSource> sources, RuleCatalog? catalog = null, PolicyOptions? options = null)
+    {
+        catalog ??= RuleCatalog.BuiltIn;
+        options ??= new PolicyOptions();
+        var errors = new List<PackError>();
+        var packs = new List<RulePack>();
+        foreach (var source in sources)
+        {
+            packs.AddRange(PackParser.Parse(source, errors));
+        }
+
+        var validator = new RulePackValidator(catalog);
+        foreach (var pack in packs)
+        {
+            foreach (var failure in validator.Validate(pack).Errors)
+            {
+                errors.Add(new PackError(pack.File, failure.CustomState as int? ?? pack.Line, failure.ErrorMessage));
+            }
+        }
+
+        foreach (var duplicate in packs.Where(p => p.Name is not null).GroupBy(p => p.Name).Where(g => g.Count() > 1))
+        {
+            var second = duplicate.Skip(1).First();
+            errors.Add(new PackError(second.File, second.NameLine, $"pack name '{duplicate.Key}' is already used in {duplicate.First().File}"));
+        }
+
+        var protectedNamespaces = new HashSet<string>(PolicyOptions.SystemNamespaces, StringComparer.Ordinal);
+        if (options.OwnNamespace is { Length: > 0 } own)
+        {
+            protectedNamespaces.Add(own);
+        }
+
+        var bindings = new List<RuleBinding>();
+        foreach (var pack in packs)
+        {
+            foreach (var entry in pack.Rules)
+            {
+                if (entry.Id is null || catalog.Find(entry.Id) is not { } definition)
+                {
+                    continue;
+                }
+
+                // Parameters are validated even for disabled rules: switching a rule on must never reveal an old mistake.
+                var rule = definition.Bind(new ParameterReader(entry.Id, entry.Parameters, pack.File, entry.Line, errors));
+                if (rule is null || !pack.Enabled || !entry.Enabled || entry.Mode == EnforcementMode.Off)
+                {
+                    continue;
+                }
+
+                var scope = entry.Scope is null
+                    ? new NamespaceScope(protectedNamespaces, pack.Scope)
+                    : new NamespaceScope(protectedNamespaces, pack.Scope, entry.Scope);
+                bindings.Add(new RuleBinding(rule, entry.Mode, scope, pack.Name!));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return new PolicyLoadResult(null, errors.OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ToList());
+        }
+
+        var byKind = WorkloadKind.All
+            .Select(kind => bindings.Where(b => b.Rule.AppliesTo(kind)).ToArray())
+            .ToArray();
+        return new PolicyLoadResult(new CompiledPolicy(packs, byKind), []);
+    }
+}

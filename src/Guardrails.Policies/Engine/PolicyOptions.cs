@@ -1,0 +1,9 @@
+namespace Guardrails.Policies.Engine;
+
+public sealed record PolicyOptions
+{
+    public static readonly IReadOnlyList<string> SystemNamespaces = ["kube-system", "kube-public", "kube-node-lease"];
+
+    /// <summary>Guardrails' own namespace, never judged unless a pack opts in (so a bad pack cannot lock Guardrails out of its own repair).</summary>
+    public string? OwnNamespace { get; init; }
+}

@@ -1,0 +1,45 @@
+namespace Guardrails.Policies.Engine;
+
+/// <summary>The engine's answer for one object: every violation with its mode, and the defaults patch.</summary>
+public sealed class Verdict
+{
+    private static readonly IReadOnlyList<Violation> None = [];
+
+    internal Verdict(string kind, string? @namespace, string? name, IReadOnlyList<Violation>? violations, Patching.JsonPatch patch, string? skippedBecause)
+    {
+        Kind = kind;
+        Namespace = @namespace;
+        Name = name;
+        Violations = violations ?? None;
+        Patch = patch;
+        SkippedBecause = skippedBecause;
+        Allowed = !Violations.Any(v => v.Mode == EnforcementMode.Enforce);
+    }
+
+    public string Kind { get; }
+
+    public string? Namespace { get; }
+
+    public string? Name { get; }
+
+    /// <summary>Every violation of every rule in scope, not only the first.</summary>
+    public IReadOnlyList<Violation> Violations { get; }
+
+    public Patching.JsonPatch Patch { get; }
+
+    public bool Allowed { get; }
+
+    /// <summary>Why no rule looked at this object (a kind without pods, an excluded namespace), or null when it was judged.</summary>
+    public string? SkippedBecause { get; }
+
+    public IEnumerable<Violation> Denials => Violations.Where(v => v.Mode == EnforcementMode.Enforce);
+
+    public IEnumerable<Violation> Warnings => Violations.Where(v => v.Mode == EnforcementMode.Warn);
+
+    public IEnumerable<Violation> Audits => Violations.Where(v => v.Mode == EnforcementMode.Audit);
+
+    public string DisplayName => Namespace is null ? $"{Kind} {Name}" : $"{Kind} {Namespace}/{Name}";
+
+    public static Verdict Skipped(string kind, string? @namespace, string? name, string reason) =>
+        new(kind, @namespace, name, null, Patching.JsonPatch.Empty, reason);
+}

@@ -1,0 +1,11 @@
+namespace Guardrails.Policies.Patching;
+
+public enum OperationType
+{
+    Add,
+    Remove,
+    Replace,
+    Move,
+    Copy,
+    Test,
+}

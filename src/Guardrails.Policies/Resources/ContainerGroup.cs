@@ -1,0 +1,8 @@
+namespace Guardrails.Policies.Resources;
+
+public enum ContainerGroup
+{
+    Containers,
+    InitContainers,
+    EphemeralContainers,
+}

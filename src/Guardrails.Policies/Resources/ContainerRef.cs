@@ -1,0 +1,47 @@
+using System.Text.Json;
+
+namespace Guardrails.Policies.Resources;
+
+/// <summary>One container of a workload, with what is needed to name its fields.</summary>
+public readonly struct ContainerRef
+{
+    internal ContainerRef(Workload workload, ContainerGroup group, int index, JsonElement element)
+    {
+        Workload = workload;
+        Group = group;
+        Index = index;
+        Element = element;
+    }
+
+    public Workload Workload { get; }
+
+    public ContainerGroup Group { get; }
+
+    public int Index { get; }
+
+    public JsonElement Element { get; }
+
+    public string Name => Element.TryGetProperty("name"u8, out var name) && name.ValueKind == JsonValueKind.String
+        ? name.GetString()!
+        : $"#{Index}";
+
+    /// <summary>The container's <c>securityContext</c>, or default when absent.</summary>
+    public JsonElement SecurityContext => Element.Child("securityContext");
+
+    public JsonElement Resources => Element.Child("resources");
+
+    /// <summary>A restartable init container (<c>restartPolicy: Always</c>) is a sidecar that keeps running beside the app containers.</summary>
+    public bool IsSidecar => Group == ContainerGroup.InitContainers
+        && Element.Child("restartPolicy").ValueKind == JsonValueKind.String
+        && Element.Child("restartPolicy").ValueEquals("Always"u8);
+
+    /// <summary>Field path of this container from the object root, e.g. <c>spec.template.spec.containers[1]</c>.</summary>
+    public string Path => $"{Workload.Kind.PodSpecPath}.{Group.FieldName()}[{Index}]";
+
+    /// <summary>JSON pointer of this container, for patches.</summary>
+    public string Pointer => $"{Workload.Kind.PodSpecPointer}/{Group.FieldName()}/{Index}";
+
+    public string FieldPath(string relative) => $"{Path}.{relative}";
+
+    public string Describe() => $"{Group.Noun()} '{Name}'";
+}

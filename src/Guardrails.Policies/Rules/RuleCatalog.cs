@@ -1,0 +1,28 @@
+using System.Collections.Frozen;
+
+namespace Guardrails.Policies.Rules;
+
+/// <summary>The rule definitions packs may name. Platform teams add their own C# rules by passing more definitions.</summary>
+public sealed class RuleCatalog
+{
+    private readonly FrozenDictionary<string, RuleDefinition> _definitions;
+
+    public RuleCatalog(IEnumerable<RuleDefinition> definitions)
+    {
+        _definitions = definitions.ToFrozenDictionary(d => d.Id, StringComparer.Ordinal);
+    }
+
+    public static RuleCatalog BuiltIn { get; } = new(
+    [
+        new RunAsNonRoot.RunAsNonRootDefinition(),
+        new ResourceRequirements.ResourceRequirementsDefinition(),
+        new ImageTag.ImageTagDefinition(),
+        new QuotaFits.QuotaFitsDefinition(),
+    ]);
+
+    public IEnumerable<string> Ids => _definitions.Keys.Order(StringComparer.Ordinal);
+
+    public IEnumerable<RuleDefinition> Definitions => _definitions.Values.OrderBy(d => d.Id, StringComparer.Ordinal);
+
+    public RuleDefinition? Find(string id) => _definitions.GetValueOrDefault(id);
+}

@@ -1,0 +1,3 @@
+namespace Guardrails.Policies.State;
+
+public sealed record NamespaceInfo(string Name, IReadOnlyDictionary<string, string> Labels);

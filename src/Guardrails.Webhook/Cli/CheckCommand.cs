@@ -1,0 +1,29 @@
+using System.CommandLine;
+
+namespace Guardrails.Webhook.Cli;
+
+internal static class CheckCommand
+{
+    public static Command Create(TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        var policies = new Option<string?>("--policies") { Description = "Directory of rule packs (default: the shipped policies/)" };
+        var quota = new Option<string?>("--quota") { Description = "YAML/JSON with ResourceQuota, LimitRange and Namespace objects (e.g. kubectl get quota,limitrange -o yaml)" };
+        var output = new Option<string>("--output", "-o") { Description = "text or json", DefaultValueFactory = _ => "text" };
+        output.AcceptOnlyFromAmong("text", "json");
+        var ns = new Option<string?>("--namespace", "-n") { Description = "Namespace for objects that name none (default: default)" };
+        var paths = new Argument<string[]>("PATH") { Description = "Files, directories, or - for standard input", Arity = ArgumentArity.OneOrMore };
+
+        var command = new Command("check", "Evaluate manifests offline with the same compiled policy as admission. Exit 0 allowed, 1 denied, 2 invalid input.");
+        command.Options.Add(policies);
+        command.Options.Add(quota);
+        command.Options.Add(output);
+        command.Options.Add(ns);
+        command.Arguments.Add(paths);
+        command.SetAction(parse => CheckRunner.Run(
+            new CheckOptions(parse.GetValue(paths) ?? [], parse.GetValue(policies), parse.GetValue(quota), parse.GetValue(output) ?? "text", parse.GetValue(ns)),
+            stdin,
+            stdout,
+            stderr));
+        return command;
+    }
+}

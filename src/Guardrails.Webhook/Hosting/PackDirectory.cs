@@ -1,0 +1,68 @@
+using Guardrails.Policies.Engine;
+using Guardrails.Policies.Packs;
+
+namespace Guardrails.Webhook.Hosting;
+
+/// <summary>Reads every pack file of a policies directory and compiles them together.</summary>
+public static class PackDirectory
+{
+    /// <summary>
+    /// Top-level <c>*.yaml</c>/<c>*.yml</c>/<c>*.json</c> files, in name order. Names starting with <c>..</c> are skipped:
+    /// a mounted ConfigMap keeps its real files under <c>..data/</c> and exposes them as top-level symlinks.
+    /// </summary>
+    public static IReadOnlyList<string> PackFiles(string directory) =>
+        Directory.EnumerateFiles(directory)
+            .Where(f => !Path.GetFileName(f).StartsWith('.'))
+            .Where(f => Path.GetExtension(f) is ".yaml" or ".yml" or ".json")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    public static PolicyLoadResult Load(string directory, PolicyOptions? options = null)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return new PolicyLoadResult(null, [new PackError(directory, 0, "policies directory does not exist")]);
+        }
+
+        var sources = new List<PackSource>();
+        foreach (var file in PackFiles(directory))
+        {
+            try
+            {
+                sources.Add(new PackSource(file, File.ReadAllText(file)));
+            }
+            catch (IOException ex)
+            {
+                return new PolicyLoadResult(null, [new PackError(file, 0, $"cannot read: {ex.Message}")]);
+            }
+        }
+
+        if (sources.Count == 0)
+        {
+            return new PolicyLoadResult(null, [new PackError(directory, 0, "no pack files (*.yaml, *.yml, *.json) in the policies directory")]);
+        }
+
+        return PolicyCompiler.Compile(sources, options: options);
+    }
+
+    /// <summary>The shipped packs: <c>policies/</c> beside the executable, else found walking up from the working directory.</summary>
+    public static string DefaultDirectory()
+    {
+        var besideBinary = Path.Combine(AppContext.BaseDirectory, "policies");
+        if (Directory.Exists(besideBinary))
+        {
+            return besideBinary;
+        }
+
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "policies");
+            if (Directory.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "Guardrails.sln")))
+            {
+                return candidate;
+            }
+        }
+
+        return "policies";
+    }
+}
