@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Guardrails.Policies.Engine;
 using Guardrails.Policies.Resources;
 using Guardrails.Policies.State;
@@ -41,25 +42,64 @@ public static class ManifestEvaluator
             return new ObjectResult(source, manifest.Number, manifest.Kind, manifest.Namespace, manifest.Name, null, "object has no apiVersion or kind");
         }
 
-        var ns = namespaceOverride ?? manifest.Namespace ?? "default";
+        var request = manifest.Kind == "AdmissionReview"
+            ? FromAdmissionReview(manifest.Root, cluster)
+            : new EvaluationRequest
+            {
+                Group = manifest.Group,
+                Kind = manifest.Kind,
+                Namespace = namespaceOverride ?? manifest.Namespace ?? "default",
+                Name = manifest.Name,
+                Object = manifest.Root,
+                Cluster = cluster,
+            };
+        if (request is null)
+        {
+            return new ObjectResult(source, manifest.Number, manifest.Kind, null, null, null, "AdmissionReview has no request.kind.kind, request.operation or request.object");
+        }
+
         try
         {
-            var verdict = policy.Evaluate(
-                new EvaluationRequest
-                {
-                    Group = manifest.Group,
-                    Kind = manifest.Kind,
-                    Namespace = ns,
-                    Name = manifest.Name,
-                    Object = manifest.Root,
-                    Cluster = cluster,
-                },
-                EvaluationMode.MutateThenValidate);
-            return new ObjectResult(source, manifest.Number, manifest.Kind, ns, manifest.Name, verdict, null);
+            var verdict = policy.Evaluate(request, EvaluationMode.MutateThenValidate);
+            return new ObjectResult(source, manifest.Number, request.Kind, verdict.Namespace, verdict.Name, verdict, null);
         }
         catch (InvalidObjectException ex)
         {
-            return new ObjectResult(source, manifest.Number, manifest.Kind, ns, manifest.Name, null, ex.Message);
+            return new ObjectResult(source, manifest.Number, request.Kind, request.Namespace, request.Name, null, ex.Message);
         }
+    }
+
+    /// <summary>An AdmissionReview (as recorded from an apiserver) is judged as the webhook would judge it.</summary>
+    private static EvaluationRequest? FromAdmissionReview(JsonElement review, IClusterSnapshot cluster)
+    {
+        var request = review.Child("request"u8);
+        var kind = request.Child("kind"u8).Child("kind"u8).AsString();
+        var operation = request.Child("operation"u8).AsString() switch
+        {
+            "CREATE" => AdmissionOperation.Create,
+            "UPDATE" => AdmissionOperation.Update,
+            "DELETE" => AdmissionOperation.Delete,
+            "CONNECT" => AdmissionOperation.Connect,
+            _ => (AdmissionOperation?)null,
+        };
+        if (kind is null || operation is null)
+        {
+            return null;
+        }
+
+        var obj = request.Child("object"u8);
+        var old = request.Child("oldObject"u8);
+        return new EvaluationRequest
+        {
+            Group = request.Child("kind"u8).Child("group"u8).AsString() ?? "",
+            Kind = kind,
+            Operation = operation.Value,
+            Namespace = request.Child("namespace"u8).AsString() is { Length: > 0 } ns ? ns : null,
+            Name = request.Child("name"u8).AsString() is { Length: > 0 } name ? name : null,
+            SubResource = request.Child("subResource"u8).AsString(),
+            Object = obj.ValueKind == JsonValueKind.Object ? obj : default,
+            OldObject = old.ValueKind == JsonValueKind.Object ? old : default,
+            Cluster = cluster,
+        };
     }
 }

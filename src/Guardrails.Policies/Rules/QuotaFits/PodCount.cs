@@ -3,7 +3,7 @@ using Guardrails.Policies.Resources;
 namespace Guardrails.Policies.Rules.QuotaFits;
 
 /// <summary>How many pods of a workload run at once, and how that number was reached, for the message.</summary>
-internal readonly record struct PodCount(long Pods, string Explanation)
+internal readonly record struct PodCount(long Pods, string Explanation, bool Surged = false)
 {
     /// <summary>Null when unknown without more cluster state (DaemonSets) or when nothing runs (PodTemplates).</summary>
     public static PodCount? Of(Workload workload, bool countSurge)
@@ -25,7 +25,7 @@ internal readonly record struct PodCount(long Pods, string Explanation)
                 var surge = countSurge ? Surge(spec, replicas) : 0;
                 return surge == 0
                     ? new PodCount(replicas, Plural(replicas, "replica"))
-                    : new PodCount(replicas + surge, $"{Plural(replicas, "replica")} + {surge} maxSurge");
+                    : new PodCount(replicas + surge, $"{Plural(replicas, "replica")} + {surge} maxSurge", Surged: true);
             }
 
             case ReplicaSource.Parallelism:
@@ -65,6 +65,9 @@ internal readonly record struct PodCount(long Pods, string Explanation)
 
         return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : 0;
     }
+
+    /// <summary>How a per-pod value became the total, e.g. "3 replicas × 2" or "5 pods × 2: 4 replicas + 1 maxSurge".</summary>
+    public string Times(string perPod) => Surged ? $"{Pods} pods × {perPod}: {Explanation}" : $"{Explanation} × {perPod}";
 
     private static string Plural(long count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 }

@@ -69,7 +69,7 @@ internal sealed class QuotaFitsRule : Rule
                 var left = hard - used + release;
                 if (need > left)
                 {
-                    var arithmetic = resource == DemandResource.Pods ? count.Explanation : $"{count.Explanation} × {perPodValue}";
+                    var arithmetic = resource == DemandResource.Pods ? count.Explanation : count.Times(perPodValue.ToString());
                     var released = release.IsZero ? "" : $", after releasing {release} held by its current version";
                     context.Report(
                         path,

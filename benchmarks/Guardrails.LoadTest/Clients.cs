@@ -1,0 +1,45 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Guardrails.LoadTest;
+
+internal static class Clients
+{
+    /// <summary>HTTP/1.1 keep-alive, as the apiserver's webhook client calls: a fixed pool of connections, reused.</summary>
+    public static HttpClient Create(ServerProcess server, int connections)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = connections,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => Trusted(server.CaBundlePath, certificate),
+            },
+        };
+        return new HttpClient(handler)
+        {
+            BaseAddress = server.Address,
+            DefaultRequestVersion = HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+    }
+
+    private static bool Trusted(string caPath, X509Certificate? presented)
+    {
+        if (presented is null || !File.Exists(caPath))
+        {
+            return false;
+        }
+
+        using var ca = X509Certificate2.CreateFromPemFile(caPath);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var certificate = new X509Certificate2(presented);
+        return chain.Build(certificate);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Guardrails.LoadTest;
+
+// Load benchmark: HTTPS keep-alive load at /validate with a recorded Deployment, and in the same run at /floor
+// (same server, same TLS and body read, a fixed allowed AdmissionReview): the floor.
+// Usage: dotnet run -c Release --project benchmarks/Guardrails.LoadTest -- [--seconds N] [--connections N]
+var seconds = ArgValue(args, "--seconds", 10);
+var connections = ArgValue(args, "--connections", 16);
+var repo = FindRepo();
+var body = File.ReadAllBytes(Path.Combine(repo, "..", "shared", "fixtures", "admission", "v1.24", "raw", "20261121-131241-002-CREATE-Deployment-web.json"));
+
+await using var server = await ServerProcess.StartAsync(Path.Combine(repo, "policies"));
+using var client = Clients.Create(server, connections);
+var duration = TimeSpan.FromSeconds(seconds);
+var invariant = CultureInfo.InvariantCulture;
+
+Console.WriteLine($"# Guardrails load benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {connections} keep-alive HTTP/1.1 connections, {seconds}s per phase");
+Console.WriteLine();
+Console.WriteLine("| phase | endpoint | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) | p99.9 (ms) |");
+Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
+
+var results = new Dictionary<string, double>();
+foreach (var path in new[] { "/floor", "/validate?timeout=10s" })
+{
+    await LoadPhases.SaturateAsync(client, path, body, connections, TimeSpan.FromSeconds(2)); // warm-up, discarded
+    var (throughput, latency) = await LoadPhases.SaturateAsync(client, path, body, connections, duration);
+    results[path] = throughput;
+    Print("saturate", path, latency, throughput);
+}
+
+foreach (var path in new[] { "/floor", "/validate?timeout=10s" })
+{
+    var latency = await LoadPhases.FixedRateAsync(client, path, body, 1000, duration);
+    Print("1000 req/s", path, latency, latency.Count / duration.TotalSeconds);
+}
+
+Console.WriteLine();
+Console.WriteLine(string.Create(invariant, $"/validate throughput is {results["/validate?timeout=10s"] / results["/floor"] * 100:F1} % of the floor's."));
+return 0;
+
+void Print(string phase, string path, LatencyRecorder latency, double throughput) =>
+    Console.WriteLine(string.Create(invariant, $"| {phase} | {path.Split('?')[0]} | {latency.Count} | {latency.Errors} | {throughput:F0} | {latency.PercentileMs(50):F3} | {latency.PercentileMs(99):F3} | {latency.PercentileMs(99.9):F3} |"));
+
+static int ArgValue(string[] args, string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
+}
+
+static string FindRepo()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Guardrails.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("run from inside the repository");
+}

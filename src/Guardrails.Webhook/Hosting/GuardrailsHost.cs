@@ -1,0 +1,119 @@
+using FluentValidation;
+using Guardrails.Policies.Engine;
+using Guardrails.Webhook.Admission;
+using Guardrails.Webhook.Cluster;
+using Guardrails.Webhook.DryRun;
+using Guardrails.Webhook.Hosting.Tls;
+using Guardrails.Webhook.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Guardrails.Webhook.Hosting;
+
+/// <summary>Composes <c>guardrails serve</c>: Kestrel over HTTPS, the three doors' endpoints, hot-reloaded packs, telemetry.</summary>
+public static class GuardrailsHost
+{
+    /// <exception cref="ValidationException">The options are invalid; every reason is in the message.</exception>
+    /// <exception cref="PolicyLoadException">The rule packs are invalid at startup.</exception>
+    public static WebApplication Build(ServeOptions options, string[]? args = null, Action<ILoggingBuilder>? logging = null)
+    {
+        new ServeOptionsValidator().ValidateAndThrow(options);
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
+        if (logging is not null)
+        {
+            logging(builder.Logging);
+        }
+
+        builder.WebHost.UseUrls([.. options.Urls]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+
+            // One byte over our own limit so RequestBody, not Kestrel, refuses with a clear message.
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1;
+            kestrel.ConfigureHttpsDefaults(https =>
+            {
+                var provider = kestrel.ApplicationServices.GetRequiredService<ServingCertificateProvider>();
+                https.ConfigureGuardrailsHttps(provider, kestrel.ApplicationServices.GetRequiredService<TlsOptions>());
+            });
+        });
+
+        var services = builder.Services;
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new TlsOptions
+        {
+            CertFile = options.CertFile,
+            KeyFile = options.KeyFile,
+            ClientCaFile = options.ClientCaFile,
+            DataDirectory = options.DataDirectory,
+            ServiceName = options.ServiceName,
+            ServiceNamespace = options.OwnNamespace,
+        });
+        services.AddSingleton(sp => ServingCertificateProvider.Start(
+            sp.GetRequiredService<TlsOptions>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Tls")));
+        services.AddSingleton<PolicyStore>();
+        services.AddSingleton<IClusterStateSource, NoClusterStateSource>();
+        services.AddSingleton(sp => new PackWatcher(
+            options.PoliciesDirectory,
+            new PolicyOptions { OwnNamespace = options.OwnNamespace },
+            sp.GetRequiredService<PolicyStore>(),
+            sp.GetRequiredService<ILogger<PackWatcher>>(),
+            options.PackReloadInterval));
+        services.AddHostedService(sp => sp.GetRequiredService<PackWatcher>());
+        services.AddSingleton(BuildPipeline);
+        services.AddGuardrailsTelemetry();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+
+        var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Kestrel's own refusals (malformed HTTP, body over its limit) are the client's doing: keep their 4xx.
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+
+        var metrics = app.Services.GetRequiredService<GuardrailsMetrics>();
+        var store = app.Services.GetRequiredService<PolicyStore>();
+        store.Reloaded += result => metrics.RecordPackReload(result.Succeeded);
+        metrics.SetLoadedPackCount(() => store.Current?.Packs.Count ?? 0);
+
+        var initial = app.Services.GetRequiredService<PackWatcher>().LoadInitial();
+        if (!initial.Succeeded)
+        {
+            throw new PolicyLoadException(initial.Errors);
+        }
+
+        // Resolve now: a broken certificate must stop startup, not the first handshake.
+        app.Services.GetRequiredService<ServingCertificateProvider>();
+
+        app.MapAdmission();
+        app.MapDryRun();
+        app.MapHealth();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapOpenApi("/openapi/{documentName}.json");
+        if (options.EnableFloorEndpoint)
+        {
+            app.MapFloor();
+        }
+
+        return app;
+    }
+
+    private static AdmissionPipeline BuildPipeline(IServiceProvider services)
+    {
+        var core = AdmissionCore.Create(services.GetRequiredService<PolicyStore>(), services.GetRequiredService<IClusterStateSource>());
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Admission");
+        var metrics = services.GetRequiredService<GuardrailsMetrics>();
+        var chain = core.WithDeadline().WithMetrics(metrics).WithTracing().WithLogging(logger);
+        return new AdmissionPipeline(chain, chain);
+    }
+}

@@ -1,0 +1,33 @@
+using Guardrails.Webhook.Cluster;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Guardrails.Webhook.Hosting;
+
+public static class HealthEndpoints
+{
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("").WithTags("Health");
+        group.MapGet("/healthz", () => TypedResults.Text("ok")).WithSummary("Liveness: the process serves requests");
+        group.MapGet("/readyz", Ready).WithSummary("Readiness: a valid policy is loaded and cluster state is synced");
+        return endpoints;
+    }
+
+    internal static Results<ContentHttpResult, ProblemHttpResult> Ready(PolicyStore policies, IClusterStateSource cluster)
+    {
+        if (policies.Current is null)
+        {
+            return TypedResults.Problem("no valid rule packs loaded", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (!cluster.IsSynced)
+        {
+            return TypedResults.Problem("cluster state caches have not synced yet", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return TypedResults.Text("ready");
+    }
+}

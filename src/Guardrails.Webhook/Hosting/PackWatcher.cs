@@ -1,0 +1,103 @@
+using System.Security.Cryptography;
+using Guardrails.Policies.Engine;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Guardrails.Webhook.Hosting;
+
+/// <summary>
+/// Reloads the packs when the policies directory changes. It polls a fingerprint of the files' contents rather
+/// than trusting FileSystemWatcher, because a mounted ConfigMap changes by swapping a <c>..data</c> symlink, which
+/// raises no event for the files themselves.
+/// </summary>
+public sealed partial class PackWatcher : BackgroundService
+{
+    private readonly string _directory;
+    private readonly PolicyOptions _options;
+    private readonly PolicyStore _store;
+    private readonly ILogger<PackWatcher> _logger;
+    private readonly TimeSpan _interval;
+    private string _fingerprint = "";
+
+    public PackWatcher(string directory, PolicyOptions options, PolicyStore store, ILogger<PackWatcher> logger, TimeSpan interval)
+    {
+        _directory = directory;
+        _options = options;
+        _store = store;
+        _logger = logger;
+        _interval = interval;
+    }
+
+    /// <summary>The first load, before the server listens: a bad pack at startup stops the app with its reasons.</summary>
+    public PolicyLoadResult LoadInitial()
+    {
+        _fingerprint = Fingerprint();
+        var result = PackDirectory.Load(_directory, _options);
+        _store.Apply(result);
+        return result;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            string fingerprint;
+            try
+            {
+                fingerprint = Fingerprint();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogUnreadable(_logger, _directory, ex.Message);
+                continue;
+            }
+
+            if (fingerprint == _fingerprint)
+            {
+                continue;
+            }
+
+            _fingerprint = fingerprint;
+            var result = PackDirectory.Load(_directory, _options);
+            _store.Apply(result);
+            if (result.Succeeded)
+            {
+                LogReloaded(_logger, _directory, result.Policy!.Packs.Count);
+            }
+            else
+            {
+                foreach (var error in result.Errors)
+                {
+                    LogRefused(_logger, error.File, error.Line, error.Message);
+                }
+            }
+        }
+    }
+
+    private string Fingerprint()
+    {
+        if (!Directory.Exists(_directory))
+        {
+            return "missing";
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in PackDirectory.PackFiles(_directory))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(file));
+            hash.AppendData(File.ReadAllBytes(file));
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Rule packs reloaded from {Directory}: {Count} pack(s) now serving")]
+    private static partial void LogReloaded(ILogger logger, string directory, int count);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "Rule pack edit refused, last good policy keeps serving: {File}:{Line}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string file, int line, string reason);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Cannot read policies directory {Directory}: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string directory, string reason);
+}

@@ -1,0 +1,39 @@
+namespace Guardrails.Webhook.Hosting;
+
+/// <summary>Everything <c>guardrails serve</c> is configured with; validated at startup so bad config stops the app.</summary>
+public sealed record ServeOptions
+{
+    public const long DefaultMaxRequestBodyBytes = 8 * 1024 * 1024;
+
+    public required string PoliciesDirectory { get; init; }
+
+    public required string DataDirectory { get; init; }
+
+    public IReadOnlyList<string> Urls { get; init; } = ["https://127.0.0.1:8443"];
+
+    public string? CertFile { get; init; }
+
+    public string? KeyFile { get; init; }
+
+    public string? ClientCaFile { get; init; }
+
+    /// <summary>Guardrails' own namespace: never judged unless a pack opts in, and named in the printed manifests.</summary>
+    public string OwnNamespace { get; init; } = "guardrails";
+
+    public string ServiceName { get; init; } = "guardrails";
+
+    public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>Used when the apiserver sends no <c>?timeout=</c>; its own default is 10 s.</summary>
+    public TimeSpan DefaultAdmissionTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan PackReloadInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>Print the CA bundle and webhook manifests at startup.</summary>
+    public bool PrintManifests { get; init; } = true;
+
+    /// <summary>Benchmark only: serves <c>POST /floor</c>, a fixed allowed AdmissionReview, to measure the server's own cost.</summary>
+    public bool EnableFloorEndpoint { get; init; }
+}

@@ -1,0 +1,49 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Guardrails.Tests;
+
+namespace Guardrails.Webhook.Tests.Support;
+
+internal static class Fixtures
+{
+    /// <summary>Every AdmissionReview recorded from a real kube-apiserver, as a path relative to the fixtures folder.</summary>
+    public static IEnumerable<string> Recorded() =>
+        Directory.EnumerateFiles(RepoPaths.AdmissionFixtures, "*.json", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(RepoPaths.AdmissionFixtures, f))
+            .Order(StringComparer.Ordinal);
+
+    public static byte[] Read(string relative) => File.ReadAllBytes(Path.Combine(RepoPaths.AdmissionFixtures, relative));
+
+    /// <summary>Wraps an object as the apiserver would send it on CREATE.</summary>
+    public static string Wrap(JsonNode obj, string uid, string group, string version, string kind, string @namespace = "team-a")
+    {
+        var review = new JsonObject
+        {
+            ["apiVersion"] = "admission.k8s.io/v1",
+            ["kind"] = "AdmissionReview",
+            ["request"] = new JsonObject
+            {
+                ["uid"] = uid,
+                ["kind"] = new JsonObject { ["group"] = group, ["version"] = version, ["kind"] = kind },
+                ["resource"] = new JsonObject { ["group"] = group, ["version"] = version, ["resource"] = kind.ToLowerInvariant() + "s" },
+                ["name"] = obj["metadata"]?["name"]?.GetValue<string>(),
+                ["namespace"] = @namespace,
+                ["operation"] = "CREATE",
+                ["userInfo"] = new JsonObject { ["username"] = "dev@example.com" },
+                ["object"] = obj.DeepClone(),
+                ["oldObject"] = null,
+                ["dryRun"] = false,
+            },
+        };
+        return review.ToJsonString();
+    }
+
+    public static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    public static ByteArrayContent Json(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return content;
+    }
+}

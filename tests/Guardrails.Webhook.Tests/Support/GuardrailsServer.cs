@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Guardrails.Tests;
+using Guardrails.Webhook.Hosting;
+using Guardrails.Webhook.Hosting.Tls;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Guardrails.Webhook.Tests.Support;
+
+/// <summary>A real <c>guardrails serve</c> on https://127.0.0.1 with a random port, its own data dir and a private copy of the packs.</summary>
+internal sealed class GuardrailsServer : IAsyncDisposable
+{
+    private readonly string _root;
+
+    private GuardrailsServer(WebApplication app, string root, string policies, Uri address)
+    {
+        App = app;
+        _root = root;
+        PoliciesDirectory = policies;
+        Address = address;
+    }
+
+    public WebApplication App { get; }
+
+    public string PoliciesDirectory { get; }
+
+    public Uri Address { get; }
+
+    public X509Certificate2 CaCertificate => X509Certificate2.CreateFromPem(App.Services.GetRequiredService<ServingCertificateProvider>().CaBundlePem);
+
+    public static async Task<GuardrailsServer> StartAsync(Func<ServeOptions, ServeOptions>? configure = null, string? packs = null)
+    {
+        var root = Directory.CreateTempSubdirectory("guardrails-test-").FullName;
+        var policies = Path.Combine(root, "policies");
+        Directory.CreateDirectory(policies);
+        if (packs is null)
+        {
+            foreach (var file in Directory.GetFiles(RepoPaths.Policies))
+            {
+                File.Copy(file, Path.Combine(policies, Path.GetFileName(file)));
+            }
+        }
+        else
+        {
+            await File.WriteAllTextAsync(Path.Combine(policies, "pack.yaml"), packs);
+        }
+
+        var options = new ServeOptions
+        {
+            PoliciesDirectory = policies,
+            DataDirectory = Path.Combine(root, "data"),
+            Urls = ["https://127.0.0.1:0"],
+            PrintManifests = false,
+            PackReloadInterval = TimeSpan.FromMilliseconds(200),
+        };
+        options = configure?.Invoke(options) ?? options;
+        var app = GuardrailsHost.Build(options, logging: logging => logging.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new GuardrailsServer(app, root, policies, new Uri(address));
+    }
+
+    /// <summary>A client that trusts only this server's CA, speaking exactly the given HTTP version.</summary>
+    public HttpClient CreateClient(Version? version = null)
+    {
+        var ca = CaCertificate;
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => Trusts(ca, certificate),
+            },
+        };
+        return new HttpClient(handler)
+        {
+            BaseAddress = Address,
+            DefaultRequestVersion = version ?? HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp dir left behind is not a test failure.
+        }
+    }
+
+    private static bool Trusts(X509Certificate2 ca, X509Certificate? presented)
+    {
+        if (presented is null)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(new X509Certificate2(presented));
+    }
+}
