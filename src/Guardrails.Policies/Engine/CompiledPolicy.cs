@@ -25,8 +25,23 @@ public sealed class CompiledPolicy
     /// <summary>Rule ids bound for a kind, in evaluation order, for people and tests to inspect.</summary>
     public IReadOnlyList<string> RulesFor(WorkloadKind kind) => _byKind[kind.Ordinal].Select(b => b.Rule.Id).ToArray();
 
-    /// <exception cref="InvalidObjectException">An object of a pod-bearing kind has no pod spec where its kind keeps it.</exception>
+    /// <exception cref="InvalidObjectException">
+    /// An object of a pod-bearing kind has no pod spec where its kind keeps it, or holds text that cannot be decoded.
+    /// </exception>
     public Verdict Evaluate(EvaluationRequest request, EvaluationMode mode = EvaluationMode.Validate)
+    {
+        try
+        {
+            return EvaluateCore(request, mode);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // System.Text.Json reports undecodable text (a lone escaped surrogate) this way, when it is read.
+            throw new InvalidObjectException($"the object holds text that is not valid Unicode: {ex.Message}", ex);
+        }
+    }
+
+    private Verdict EvaluateCore(EvaluationRequest request, EvaluationMode mode)
     {
         var metadata = request.Object.Child("metadata"u8);
         var name = request.Name ?? metadata.Child("name"u8).AsString() ?? request.OldObject.Child("metadata"u8).Child("name"u8).AsString();

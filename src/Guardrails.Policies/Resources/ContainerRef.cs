@@ -21,9 +21,7 @@ public readonly struct ContainerRef
 
     public JsonElement Element { get; }
 
-    public string Name => Element.TryGetProperty("name"u8, out var name) && name.ValueKind == JsonValueKind.String
-        ? name.GetString()!
-        : $"#{Index}";
+    public string Name => Element.Child("name"u8).AsString() ?? $"#{Index}";
 
     /// <summary>The container's <c>securityContext</c>, or default when absent.</summary>
     public JsonElement SecurityContext => Element.Child("securityContext");

@@ -14,13 +14,33 @@ public static class JsonElementExtensions
     public static bool IsPresent(this JsonElement element) =>
         element.ValueKind is not JsonValueKind.Undefined and not JsonValueKind.Null;
 
-    public static string? AsString(this JsonElement element) =>
-        element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+    /// <summary>
+    /// The string value, or null for any other kind. Never throws: text that cannot be decoded (invalid UTF-8, a
+    /// lone escaped surrogate) comes back with U+FFFD in place of the bad parts, so a rule sees a wrong value and
+    /// reports it instead of crashing the request.
+    /// </summary>
+    public static string? AsString(this JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+            return System.Text.Encoding.UTF8.GetString(raw.Length >= 2 ? raw[1..^1] : raw);
+        }
+    }
 
     /// <summary>Quantities arrive as strings (<c>"500m"</c>) or as bare numbers (<c>0.5</c>); both are valid.</summary>
     public static string? AsScalarText(this JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.String => element.GetString(),
+        JsonValueKind.String => element.AsString(),
         JsonValueKind.Number => element.GetRawText(),
         _ => null,
     };
@@ -39,7 +59,8 @@ public static class JsonElementExtensions
     public static string Display(this JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Undefined or JsonValueKind.Null => "unset",
-        JsonValueKind.String => element.GetString()!,
+        JsonValueKind.String => element.AsString()!,
+        JsonValueKind.Object or JsonValueKind.Array => System.Text.Encoding.UTF8.GetString(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element)),
         _ => element.GetRawText(),
     };
 }

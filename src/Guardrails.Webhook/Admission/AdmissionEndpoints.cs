@@ -8,17 +8,22 @@ namespace Guardrails.Webhook.Admission;
 
 public static class AdmissionEndpoints
 {
+    // No .Accepts(): its content-type matching would answer a wrong Content-Type with a bare 415 before the handler
+    // could say what was expected.
+    private const string RequestShape = "Body: an admission.k8s.io/v1 AdmissionReview (Content-Type: application/json). "
+        + "Query: timeout (the apiserver's, e.g. 10s). Errors: 400 malformed review, 413 body over --max-body-bytes, 415 wrong Content-Type.";
+
     public static IEndpointRouteBuilder MapAdmission(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("").WithTags("Admission");
         group.MapPost("/validate", (HttpContext context, AdmissionPipeline pipeline, ServeOptions options) =>
                 Handle(context, pipeline.Validate, AdmissionOperationKind.Validate, options))
             .WithSummary("ValidatingWebhook: AdmissionReview in, allowed or denied with every violation out")
-            .Accepts<object>("application/json");
+            .WithDescription(RequestShape);
         group.MapPost("/mutate", (HttpContext context, AdmissionPipeline pipeline, ServeOptions options) =>
                 Handle(context, pipeline.Mutate, AdmissionOperationKind.Mutate, options))
             .WithSummary("MutatingWebhook: AdmissionReview in, a JSONPatch of defaults out when something changes")
-            .Accepts<object>("application/json");
+            .WithDescription(RequestShape);
         return endpoints;
     }
 

@@ -19,6 +19,12 @@ public static class AdmissionReviewReader
             throw new AdmissionReviewException("request body is empty; expected an admission.k8s.io/v1 AdmissionReview");
         }
 
+        // JsonDocument accepts invalid UTF-8 inside strings and fails only when they are read; refuse it here instead.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            throw new AdmissionReviewException("request body is not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {

@@ -81,7 +81,7 @@ internal static class ServeCommand
             await stderr.WriteLineAsync($"guardrails: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.InvalidInput;
         }
-        catch (CertificateLoadException ex)
+        catch (TlsConfigurationException ex)
         {
             await stderr.WriteLineAsync($"guardrails: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.InvalidInput;

@@ -21,7 +21,6 @@ public static class DryRunEndpoints
             .WithSummary("Judge YAML or JSON documents (or an AdmissionReview) exactly as admission would, without a cluster")
             .WithDescription("Body: one or many YAML/JSON documents, or an AdmissionReview. Query: namespace (for objects that name none). "
                 + "ResourceQuota, LimitRange and Namespace documents in the body are used as the cluster state for the other objects.")
-            .Accepts<object>("application/yaml", "application/json")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/packs", Packs).WithTags("Packs").WithSummary("The rule packs serving now, and why the last reload was refused if it was");

@@ -35,8 +35,9 @@ public static class GuardrailsHost
         {
             kestrel.AddServerHeader = false;
 
-            // One byte over our own limit so RequestBody, not Kestrel, refuses with a clear message.
-            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1;
+            // RequestBody enforces the real limit with a clear 413. Kestrel's own cap is higher so that it can drain
+            // the rest of an oversized upload and the client actually receives that 413 instead of a reset.
+            kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxRequestBodyBytes * 4, 32L * 1024 * 1024);
             kestrel.ConfigureHttpsDefaults(https =>
             {
                 var provider = kestrel.ApplicationServices.GetRequiredService<ServingCertificateProvider>();

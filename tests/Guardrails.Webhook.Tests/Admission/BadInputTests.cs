@@ -56,6 +56,32 @@ public sealed class BadInputTests : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task Invalid_utf8_is_refused_with_400()
+    {
+        var body = Fixtures.Read("v1.24/create-pod.json");
+        body[Array.IndexOf(body, (byte)'x', 200)] = 0xff;
+        using var client = _fixture.Server.CreateClient();
+
+        using var http = await client.PostAsync("/validate", Fixtures.Json(body), TestContext.Current.CancellationToken);
+
+        http.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await http.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("not valid UTF-8");
+    }
+
+    [Fact]
+    public async Task A_lone_escaped_surrogate_in_the_object_is_judged_not_crashed_on()
+    {
+        var body = Encoding.UTF8.GetString(Fixtures.Read("v1.24/create-pod.json")).Replace("\"image\":\"nginx:latest\"", "\"image\":\"nginx\\ud800\"", StringComparison.Ordinal);
+        using var client = _fixture.Server.CreateClient();
+
+        using var http = await client.PostAsync("/validate", Fixtures.Json(body), TestContext.Current.CancellationToken);
+
+        var response = await AdmissionResponse.ReadAsync(http);
+        response.Allowed.ShouldBeFalse();
+        response.Message!.ShouldContain("[image-tag]");
+    }
+
+    [Fact]
     public async Task Wrong_content_type_is_refused_with_415()
     {
         using var client = _fixture.Server.CreateClient();

@@ -97,11 +97,18 @@ public sealed class HotReloadTests
         Directory.CreateDirectory(Path.Combine(dir, "..v2"));
         await File.WriteAllTextAsync(Path.Combine(dir, "..v2", "pack.yaml"), Pack("Audit"), TestContext.Current.CancellationToken);
         File.CreateSymbolicLink(Path.Combine(dir, "..data_tmp"), "..v2");
-        File.Move(Path.Combine(dir, "..data_tmp"), Path.Combine(dir, "..data"), overwrite: true);
+        Rename(Path.Combine(dir, "..data_tmp"), Path.Combine(dir, "..data")).ShouldBe(0);
 
         await WithinAsync(async () => (await ValidateUntaggedPodAsync(client)).Allowed);
         var response = await ValidateUntaggedPodAsync(client);
         response.AuditAnnotations.Keys.ShouldBe(["guardrails.dev/image-tag"]);
         response.Warnings.ShouldBeEmpty();
     }
+
+    /// <summary>rename(2) replaces the <c>..data</c> symlink atomically, exactly as the kubelet updates a ConfigMap volume.</summary>
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "rename")]
+    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+#pragma warning disable SYSLIB1054 // LibraryImport needs unsafe code in the test project for one syscall.
+    private static extern int Rename([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string from, [System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string to);
+#pragma warning restore SYSLIB1054
 }
