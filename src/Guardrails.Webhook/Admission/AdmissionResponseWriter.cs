@@ -9,7 +9,7 @@ public static class AdmissionResponseWriter
     public static byte[] Write(string uid, AdmissionDecision decision)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, DryRun.ResultJsonWriter.Options))
         {
             writer.WriteStartObject();
             writer.WriteString("apiVersion"u8, AdmissionReviewReader.ApiVersion);

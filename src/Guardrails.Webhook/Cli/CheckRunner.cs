@@ -45,7 +45,7 @@ public static class CheckRunner
         if (options.Output == "json")
         {
             using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            using (var writer = new Utf8JsonWriter(stream, ResultJsonWriter.IndentedOptions))
             {
                 ResultJsonWriter.Write(writer, results);
             }

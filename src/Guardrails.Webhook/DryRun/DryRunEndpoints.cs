@@ -5,6 +5,7 @@ using Guardrails.Policies.State;
 using Guardrails.Webhook.Admission;
 using Guardrails.Webhook.Cluster;
 using Guardrails.Webhook.Hosting;
+using Guardrails.Webhook.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,8 +28,9 @@ public static class DryRunEndpoints
         return endpoints;
     }
 
-    internal static async Task<Results<JsonBytesResult, ProblemHttpResult>> Evaluate(HttpContext context, PolicyStore policies, ServeOptions options, IClusterStateSource state, string? @namespace)
+    internal static async Task<Results<JsonBytesResult, ProblemHttpResult>> Evaluate(HttpContext context, PolicyStore policies, ServeOptions options, IClusterStateSource state, GuardrailsMetrics metrics, string? @namespace)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         ReadOnlyMemory<byte> body;
         try
         {
@@ -72,9 +74,15 @@ public static class DryRunEndpoints
         }
 
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
+        using (var writer = new Utf8JsonWriter(stream, ResultJsonWriter.Options))
         {
             ResultJsonWriter.Write(writer, results);
+        }
+
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        foreach (var result in results)
+        {
+            metrics.RecordRequest("dryrun", "evaluate", result.Kind ?? "unknown", result.Outcome, elapsed / results.Count);
         }
 
         var status = results.Any(r => r.Outcome == "invalid") ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
@@ -109,7 +117,7 @@ public static class DryRunEndpoints
     {
         var status = policies.Status;
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
+        using (var writer = new Utf8JsonWriter(stream, ResultJsonWriter.Options))
         {
             writer.WriteStartObject();
             writer.WriteString("state"u8, policies.Current is null ? "unloaded" : status.LastErrors.Count > 0 ? "serving-last-good" : "serving");

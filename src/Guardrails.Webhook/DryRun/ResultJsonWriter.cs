@@ -6,6 +6,11 @@ namespace Guardrails.Webhook.DryRun;
 /// <summary>The stable JSON shape of dry-run results, shared by <c>check --output json</c> and <c>POST /api/v1/evaluate</c>.</summary>
 public static class ResultJsonWriter
 {
+    /// <summary>Messages are read by people: keep quotes and apostrophes as they are (the payload is JSON, never HTML).</summary>
+    public static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static readonly JsonWriterOptions IndentedOptions = Options with { Indented = true };
+
     public static void Write(Utf8JsonWriter writer, IReadOnlyList<ObjectResult> results)
     {
         writer.WriteStartObject();

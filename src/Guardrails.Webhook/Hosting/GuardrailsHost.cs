@@ -25,6 +25,9 @@ public static class GuardrailsHost
         new ServeOptionsValidator().ValidateAndThrow(options);
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
+
+        // Logs on stderr keep stdout for the printed manifests: `guardrails serve > webhooks.yaml` must stay valid YAML.
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         if (logging is not null)
         {
             logging(builder.Logging);

@@ -1,5 +1,6 @@
 using System.Net;
 using Guardrails.Webhook.Tests.Support;
+using Microsoft.AspNetCore.Builder;
 
 namespace Guardrails.Webhook.Tests.Hosting;
 
@@ -42,12 +43,18 @@ public sealed class ShutdownTests
     [Fact]
     public async Task Stopping_finishes_in_flight_requests_and_then_refuses_new_ones()
     {
-        await using var server = await GuardrailsServer.StartAsync();
+        var handling = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await GuardrailsServer.StartAsync(beforeStart: app => app.Use(async (context, next) =>
+        {
+            handling.TrySetResult();
+            await next(context);
+        }));
         using var client = server.CreateClient();
         var content = new SlowContent(Fixtures.Read("v1.24/create-pod.json"));
 
         var inFlight = client.PostAsync("/validate", content, TestContext.Current.CancellationToken);
         await content.Started.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await handling.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         var stopping = server.App.StopAsync(TestContext.Current.CancellationToken);
         await Task.Delay(200, TestContext.Current.CancellationToken);
         stopping.IsCompleted.ShouldBeFalse("the server must wait for the request in flight");

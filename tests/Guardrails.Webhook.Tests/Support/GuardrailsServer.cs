@@ -33,7 +33,7 @@ internal sealed class GuardrailsServer : IAsyncDisposable
 
     public X509Certificate2 CaCertificate => X509Certificate2.CreateFromPem(App.Services.GetRequiredService<ServingCertificateProvider>().CaBundlePem);
 
-    public static async Task<GuardrailsServer> StartAsync(Func<ServeOptions, ServeOptions>? configure = null, string? packs = null)
+    public static async Task<GuardrailsServer> StartAsync(Func<ServeOptions, ServeOptions>? configure = null, string? packs = null, Action<WebApplication>? beforeStart = null)
     {
         var root = Directory.CreateTempSubdirectory("guardrails-test-").FullName;
         var policies = Path.Combine(root, "policies");
@@ -60,6 +60,7 @@ internal sealed class GuardrailsServer : IAsyncDisposable
         };
         options = configure?.Invoke(options) ?? options;
         var app = GuardrailsHost.Build(options, logging: logging => logging.SetMinimumLevel(LogLevel.Warning));
+        beforeStart?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new GuardrailsServer(app, root, policies, new Uri(address));
