@@ -11,6 +11,7 @@ namespace Guardrails.Benchmarks;
 /// JsonDocument and nothing else: the floor any JSON-reading engine pays.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class EngineBenchmarks
 {
     private byte[] _deployment = [];

@@ -9,13 +9,15 @@ internal static class Clients
     /// <summary>HTTP/1.1 keep-alive, as the apiserver's webhook client calls: a fixed pool of connections, reused.</summary>
     public static HttpClient Create(ServerProcess server, int connections)
     {
+        X509Certificate2? ca = null;
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = connections,
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             SslOptions = new SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => Trusted(server.CaBundlePath, certificate),
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    File.Exists(server.CaBundlePath) && Trusted(ca ??= X509Certificate2.CreateFromPem(File.ReadAllText(server.CaBundlePath)), certificate),
             },
         };
         return new HttpClient(handler)
@@ -27,14 +29,13 @@ internal static class Clients
         };
     }
 
-    private static bool Trusted(string caPath, X509Certificate? presented)
+    private static bool Trusted(X509Certificate2 ca, X509Certificate? presented)
     {
-        if (presented is null || !File.Exists(caPath))
+        if (presented is null)
         {
             return false;
         }
 
-        using var ca = X509Certificate2.CreateFromPemFile(caPath);
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(ca);

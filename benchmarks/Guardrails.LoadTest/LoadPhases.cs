@@ -26,37 +26,39 @@ internal static class LoadPhases
     }
 
     /// <summary>
-    /// Open loop at a fixed rate: each request is timed from when it was due, not when it was sent, so a stall
-    /// shows up in the percentiles instead of silently slowing the load (coordinated omission).
+    /// Open loop at a fixed rate: requests go out on schedule whether or not earlier ones have answered. Each is
+    /// timed from the moment it is sent, as the apiserver would time it; how late the pacer itself ran (it sleeps
+    /// 1 ms between bursts rather than spinning on one of the two cores) is returned separately.
     /// </summary>
-    public static async Task<LatencyRecorder> FixedRateAsync(HttpClient client, string path, byte[] body, int perSecond, TimeSpan duration)
+    public static async Task<(LatencyRecorder Latency, double MaxPacerLagMs)> FixedRateAsync(HttpClient client, string path, byte[] body, int perSecond, TimeSpan duration)
     {
         var latency = new LatencyRecorder();
         var total = Math.Min(MaxRequestsPerPhase, (int)(perSecond * duration.TotalSeconds));
         var interval = Stopwatch.Frequency / (double)perSecond;
-        var start = Stopwatch.GetTimestamp();
         var inFlight = new List<Task>(total);
-        for (var i = 0; i < total; i++)
+        long maxLag = 0;
+        var pacer = new Thread(() =>
         {
-            var due = start + (long)(i * interval);
-            while (Stopwatch.GetTimestamp() < due)
+            var start = Stopwatch.GetTimestamp();
+            var sent = 0;
+            while (sent < total)
             {
-                var wait = (due - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency;
-                if (wait > 2)
+                var now = Stopwatch.GetTimestamp();
+                var due = (int)Math.Min(total, ((now - start) / interval) + 1);
+                for (; sent < due; sent++)
                 {
-                    await Task.Delay(1).ConfigureAwait(false);
+                    maxLag = Math.Max(maxLag, now - (start + (long)(sent * interval)));
+                    inFlight.Add(SendAsync(client, path, body, latency, Stopwatch.GetTimestamp()));
                 }
-                else
-                {
-                    Thread.SpinWait(50);
-                }
+
+                Thread.Sleep(1);
             }
-
-            inFlight.Add(SendAsync(client, path, body, latency, due));
-        }
-
+        })
+        { IsBackground = true, Name = "pacer" };
+        pacer.Start();
+        pacer.Join();
         await Task.WhenAll(inFlight).ConfigureAwait(false);
-        return latency;
+        return (latency, maxLag * 1000.0 / Stopwatch.Frequency);
     }
 
     private static async Task SendAsync(HttpClient client, string path, byte[] body, LatencyRecorder latency, long startedAt)

@@ -72,6 +72,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         using var client = Clients.Create(this, connections: 1);
         var deadline = DateTime.UtcNow.AddSeconds(30);
+        Exception? last = null;
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
@@ -86,15 +87,16 @@ internal sealed class ServerProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (HttpRequestException ex)
             {
                 // Not listening yet.
+                last = ex;
             }
 
             await Task.Delay(100).ConfigureAwait(false);
         }
 
-        throw new TimeoutException("guardrails did not become ready in 30 s");
+        throw new TimeoutException("guardrails did not become ready in 30 s", last);
     }
 
     private static int FreePort()

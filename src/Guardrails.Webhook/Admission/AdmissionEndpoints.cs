@@ -34,7 +34,7 @@ public static class AdmissionEndpoints
             return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", $"Content-Type must be application/json, not '{context.Request.ContentType ?? "(none)"}'");
         }
 
-        ReadOnlyMemory<byte> body;
+        RequestBody body;
         try
         {
             body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
@@ -44,10 +44,11 @@ public static class AdmissionEndpoints
             return Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large", ex.Message);
         }
 
+        using var lease = body;
         AdmissionReview review;
         try
         {
-            review = AdmissionReviewReader.Read(body);
+            review = AdmissionReviewReader.Read(body.Memory);
         }
         catch (AdmissionReviewException ex)
         {
@@ -58,7 +59,7 @@ public static class AdmissionEndpoints
         {
             var deadline = ApiTimeout.Deadline(context.Request.Query["timeout"], options.DefaultAdmissionTimeout);
             var decision = await handler(new AdmissionCall(review, operation, deadline, context.RequestAborted)).ConfigureAwait(false);
-            return new AdmissionReviewResult(AdmissionResponseWriter.Write(review.Uid, decision));
+            return new AdmissionReviewResult(review.Uid, decision);
         }
     }
 

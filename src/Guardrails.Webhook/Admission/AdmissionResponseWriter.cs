@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Guardrails.Policies.Engine;
 
 namespace Guardrails.Webhook.Admission;
 
@@ -8,64 +9,115 @@ public static class AdmissionResponseWriter
 {
     public static byte[] Write(string uid, AdmissionDecision decision)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, DryRun.ResultJsonWriter.Options))
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        Write(buffer, uid, decision);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes into any buffer writer, such as the response pipe, so nothing is copied on the way out.</summary>
+    public static void Write(IBufferWriter<byte> output, string uid, AdmissionDecision decision)
+    {
+        using var writer = new Utf8JsonWriter(output, DryRun.ResultJsonWriter.Options);
+        writer.WriteStartObject();
+        writer.WriteString("apiVersion"u8, AdmissionReviewReader.ApiVersion);
+        writer.WriteString("kind"u8, "AdmissionReview");
+        writer.WriteStartObject("response"u8);
+        writer.WriteString("uid"u8, uid);
+        writer.WriteBoolean("allowed"u8, decision.Allowed);
+        if (!decision.Allowed || decision.Message is not null)
         {
-            writer.WriteStartObject();
-            writer.WriteString("apiVersion"u8, AdmissionReviewReader.ApiVersion);
-            writer.WriteString("kind"u8, "AdmissionReview");
-            writer.WriteStartObject("response"u8);
-            writer.WriteString("uid"u8, uid);
-            writer.WriteBoolean("allowed"u8, decision.Allowed);
-            if (!decision.Allowed || decision.Message is not null)
+            writer.WriteStartObject("status"u8);
+            writer.WriteNumber("code"u8, decision.Code);
+            if (decision.Message is not null)
             {
-                writer.WriteStartObject("status"u8);
-                writer.WriteNumber("code"u8, decision.Code);
-                if (decision.Message is not null)
-                {
-                    writer.WriteString("message"u8, decision.Message);
-                }
-
-                if (!decision.Allowed)
-                {
-                    writer.WriteString("reason"u8, decision.Code switch { 400 => "BadRequest", 503 => "ServiceUnavailable", 504 => "Timeout", _ => "Forbidden" });
-                }
-
-                writer.WriteEndObject();
+                writer.WriteString("message"u8, decision.Message);
+            }
+            else if (decision.Verdict is { Allowed: false } verdict)
+            {
+                writer.WritePropertyName("message"u8);
+                WriteDenialMessage(writer, verdict);
             }
 
-            if (decision.Warnings.Count > 0)
+            if (!decision.Allowed)
             {
-                writer.WriteStartArray("warnings"u8);
-                foreach (var warning in decision.Warnings)
-                {
-                    writer.WriteStringValue(warning);
-                }
-
-                writer.WriteEndArray();
+                writer.WriteString("reason"u8, decision.Code switch { 400 => "BadRequest", 503 => "ServiceUnavailable", 504 => "Timeout", _ => "Forbidden" });
             }
 
-            if (decision.AuditAnnotations.Count > 0)
-            {
-                writer.WriteStartObject("auditAnnotations"u8);
-                foreach (var (key, value) in decision.AuditAnnotations)
-                {
-                    writer.WriteString(key, value);
-                }
-
-                writer.WriteEndObject();
-            }
-
-            if (decision.Patch is { IsEmpty: false } patch)
-            {
-                writer.WriteString("patchType"u8, "JSONPatch");
-                writer.WriteBase64String("patch"u8, patch.ToUtf8Bytes());
-            }
-
-            writer.WriteEndObject();
             writer.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        if (decision.Warnings.Count > 0)
+        {
+            writer.WriteStartArray("warnings"u8);
+            foreach (var warning in decision.Warnings)
+            {
+                writer.WriteStringValue(warning);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (decision.AuditAnnotations.Count > 0)
+        {
+            writer.WriteStartObject("auditAnnotations"u8);
+            foreach (var (key, value) in decision.AuditAnnotations)
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        if (decision.Patch is { IsEmpty: false } patch)
+        {
+            writer.WriteString("patchType"u8, "JSONPatch");
+            writer.WriteBase64String("patch"u8, patch.ToUtf8Bytes());
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
+
+    /// <summary>
+    /// "Guardrails denied Kind ns/name: N violations" then one line per Enforce violation, in the format of
+    /// <see cref="Violation.ToString"/>; written as string segments so the message is never built in memory.
+    /// </summary>
+    private static void WriteDenialMessage(Utf8JsonWriter writer, Verdict verdict)
+    {
+        var count = 0;
+        foreach (var violation in verdict.Violations)
+        {
+            count += violation.Mode == EnforcementMode.Enforce ? 1 : 0;
+        }
+
+        Segment(writer, "Guardrails denied ");
+        Segment(writer, verdict.DisplayName);
+        Segment(writer, ": ");
+        Span<char> digits = stackalloc char[11];
+        count.TryFormat(digits, out var written, provider: System.Globalization.CultureInfo.InvariantCulture);
+        Segment(writer, digits[..written]);
+        Segment(writer, count == 1 ? " violation" : " violations");
+        foreach (var violation in verdict.Violations)
+        {
+            if (violation.Mode != EnforcementMode.Enforce)
+            {
+                continue;
+            }
+
+            Segment(writer, "\n- [");
+            Segment(writer, violation.RuleId);
+            Segment(writer, "] ");
+            Segment(writer, violation.Path);
+            Segment(writer, " (");
+            Segment(writer, violation.Actual);
+            Segment(writer, "): ");
+            Segment(writer, violation.Message);
+            Segment(writer, ". Fix: ");
+            Segment(writer, violation.Fix);
+        }
+
+        writer.WriteStringValueSegment(ReadOnlySpan<char>.Empty, isFinalSegment: true);
+    }
+
+    private static void Segment(Utf8JsonWriter writer, ReadOnlySpan<char> text) => writer.WriteStringValueSegment(text, isFinalSegment: false);
 }

@@ -2,21 +2,23 @@ using Microsoft.AspNetCore.Http;
 
 namespace Guardrails.Webhook.Admission;
 
-/// <summary>An already-serialized AdmissionReview response.</summary>
+/// <summary>The AdmissionReview response, serialized straight into the response pipe.</summary>
 public sealed class AdmissionReviewResult : IResult
 {
-    private readonly byte[] _body;
+    private readonly string _uid;
+    private readonly AdmissionDecision _decision;
 
-    public AdmissionReviewResult(byte[] body)
+    public AdmissionReviewResult(string uid, AdmissionDecision decision)
     {
-        _body = body;
+        _uid = uid;
+        _decision = decision;
     }
 
-    public Task ExecuteAsync(HttpContext httpContext)
+    public async Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = "application/json";
-        httpContext.Response.ContentLength = _body.Length;
-        return httpContext.Response.Body.WriteAsync(_body).AsTask();
+        AdmissionResponseWriter.Write(httpContext.Response.BodyWriter, _uid, _decision);
+        await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -15,10 +15,7 @@ public static class AdmissionTelemetryExtensions
             metrics.RecordRequest("admission", operation, call.Review.Kind, decision.Outcome, Stopwatch.GetElapsedTime(started));
             if (call.Operation == AdmissionOperationKind.Validate && decision.Verdict is { } verdict)
             {
-                foreach (var violation in verdict.Violations)
-                {
-                    metrics.RecordViolation(violation.RuleId, violation.Mode.ToString());
-                }
+                RecordViolations(metrics, verdict.Violations);
             }
 
             return decision;
@@ -29,6 +26,20 @@ public static class AdmissionTelemetryExtensions
             throw;
         }
     };
+
+    /// <summary>Violations arrive grouped by rule: one counter update per run, not per violation.</summary>
+    private static void RecordViolations(GuardrailsMetrics metrics, IReadOnlyList<Guardrails.Policies.Engine.Violation> violations)
+    {
+        var start = 0;
+        for (var i = 1; i <= violations.Count; i++)
+        {
+            if (i == violations.Count || violations[i].RuleId != violations[start].RuleId || violations[i].Mode != violations[start].Mode)
+            {
+                metrics.RecordViolation(violations[start].RuleId, violations[start].Mode.ToString(), i - start);
+                start = i;
+            }
+        }
+    }
 
     public static AdmissionHandler WithTracing(this AdmissionHandler next) => async call =>
     {

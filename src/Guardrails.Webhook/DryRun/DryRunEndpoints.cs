@@ -34,7 +34,8 @@ public static class DryRunEndpoints
         ReadOnlyMemory<byte> body;
         try
         {
-            body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            using var lease = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            body = lease.Memory.ToArray();
         }
         catch (RequestTooLargeException ex)
         {

@@ -18,7 +18,7 @@ public static class FloorEndpoint
     {
         endpoints.MapPost("/floor", async (HttpContext context, ServeOptions options) =>
         {
-            await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            using var body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = Allowed.Length;
             await context.Response.Body.WriteAsync(Allowed, context.RequestAborted).ConfigureAwait(false);

@@ -82,14 +82,14 @@ public sealed class GuardrailsMetrics
         _requestDuration.Record(elapsed.TotalSeconds, in tags);
     }
 
-    public void RecordViolation(string rule, string mode)
+    public void RecordViolation(string rule, string mode, long count = 1)
     {
         var tags = new TagList
         {
             { "rule", rule },
             { "mode", mode },
         };
-        _violations.Add(1, in tags);
+        _violations.Add(count, in tags);
     }
 
     public void RecordPackReload(bool success) => _packReloads.Add(1, success ? ReloadSucceeded : ReloadFailed);

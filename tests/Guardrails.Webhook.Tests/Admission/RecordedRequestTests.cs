@@ -75,7 +75,7 @@ public sealed class RecordedRequestTests : IClassFixture<ServerFixture>
             - [resource-requirements] spec.containers[0].resources.requests.cpu (unset): container 'x' has no CPU request. Fix: set resources.requests.cpu (for example 100m)
             - [resource-requirements] spec.containers[0].resources.requests.memory (unset): container 'x' has no memory request. Fix: set resources.requests.memory (for example 128Mi)
             - [resource-requirements] spec.containers[0].resources.limits.memory (unset): container 'x' has no memory limit. Fix: set resources.limits.memory (for example 256Mi)
-            - [image-tag] spec.containers[0].image (nginx:latest): container 'x' image 'nginx:latest' uses the tag 'latest', which moves and pins nothing. Fix: pin a version tag (for example docker.io/library/nginx:1.2.3) or a digest
+            - [image-tag] spec.containers[0].image (nginx:latest): container 'x' image 'nginx:latest' uses the tag 'latest', which moves and pins nothing. Fix: pin a version tag (for example nginx:1.2.3) or a digest
             """.ReplaceLineEndings("\n"));
     }
 

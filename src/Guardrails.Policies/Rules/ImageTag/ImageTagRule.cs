@@ -59,7 +59,7 @@ internal sealed class ImageTagRule : Rule
                     container.FieldPath("image"),
                     image,
                     $"{container.Describe()} image '{image}' uses the tag '{reference.Tag}', which moves and pins nothing",
-                    $"pin a version tag (for example {reference.Registry}/{reference.Repository}:1.2.3) or a digest");
+                    $"pin a version tag (for example {image[..image.LastIndexOf(':')]}:1.2.3) or a digest");
             }
         }
     }
