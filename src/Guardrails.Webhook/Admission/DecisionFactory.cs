@@ -5,6 +5,8 @@ namespace Guardrails.Webhook.Admission;
 /// <summary>Turns an engine verdict into what each admission door answers.</summary>
 public static class DecisionFactory
 {
+    private static readonly IReadOnlyDictionary<string, string> NoAnnotations = new Dictionary<string, string>();
+
     /// <summary>/validate: Enforce denies (403, every violation listed); Warn becomes warnings; Audit becomes audit annotations.</summary>
     public static AdmissionDecision ForValidate(Verdict verdict)
     {
@@ -13,10 +15,19 @@ public static class DecisionFactory
             return AdmissionDecision.Allow(verdict: verdict);
         }
 
-        var warnings = verdict.Warnings.Select(FormatWarning).ToList();
-        var audits = verdict.Audits
-            .GroupBy(v => v.RuleId)
-            .ToDictionary(g => $"guardrails.dev/{g.Key}", g => string.Join("; ", g.Select(v => $"{v.Path}: {v.Message}")));
+        var (anyWarn, anyAudit) = (false, false);
+        foreach (var violation in verdict.Violations)
+        {
+            anyWarn |= violation.Mode == EnforcementMode.Warn;
+            anyAudit |= violation.Mode == EnforcementMode.Audit;
+        }
+
+        IReadOnlyList<string> warnings = anyWarn ? verdict.Warnings.Select(FormatWarning).ToList() : [];
+        IReadOnlyDictionary<string, string> audits = anyAudit
+            ? verdict.Audits
+                .GroupBy(v => v.RuleId)
+                .ToDictionary(g => $"guardrails.dev/{g.Key}", g => string.Join("; ", g.Select(v => $"{v.Path}: {v.Message}")))
+            : NoAnnotations;
 
         // A denial's message is written from the verdict by AdmissionResponseWriter, never built as a string here.
         return new AdmissionDecision(verdict.Allowed, verdict.Allowed ? 200 : 403, null, warnings, audits, null, verdict);
