@@ -93,7 +93,7 @@ public sealed class CompiledPolicy
             }
 
             return inScope
-                ? new Verdict(kind.Kind, ns, name, context.Violations, patch, null)
+                ? new Verdict(kind.Kind, ns, name, context.Violations, patch, null, context.Claims)
                 : Verdict.Skipped(kind.Kind, ns, name, $"no enabled rule applies in namespace {ns}");
         }
         finally

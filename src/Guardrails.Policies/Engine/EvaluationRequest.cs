@@ -4,7 +4,7 @@ using Guardrails.Policies.State;
 namespace Guardrails.Policies.Engine;
 
 /// <summary>What the engine judges: an object (and on UPDATE its previous state) with the admission context around it.</summary>
-public sealed class EvaluationRequest
+public sealed record EvaluationRequest
 {
     /// <summary>API group of the object's kind; "" for the core group.</summary>
     public required string Group { get; init; }

@@ -7,6 +7,7 @@ namespace Guardrails.Policies.Engine;
 public sealed class RuleContext
 {
     private List<Violation>? _violations;
+    private List<QuotaClaim>? _claims;
     private RuleBinding? _current;
 
     internal RuleContext(EvaluationRequest request, Workload workload, string @namespace)
@@ -26,6 +27,8 @@ public sealed class RuleContext
 
     internal IReadOnlyList<Violation>? Violations => _violations;
 
+    internal IReadOnlyList<QuotaClaim>? Claims => _claims;
+
     internal void Begin(RuleBinding binding) => _current = binding;
 
     /// <param name="path">Field path from the object root.</param>
@@ -37,4 +40,15 @@ public sealed class RuleContext
         var binding = _current ?? throw new InvalidOperationException("Report called outside a rule check");
         (_violations ??= []).Add(new Violation(binding.Rule.Id, path, actual, message, fix, binding.Mode, binding.Pack));
     }
+
+    /// <summary>Reports a problem that must never deny, whatever the rule's mode (for example, state that could not be checked).</summary>
+    public void Warn(string path, string actual, string message, string fix)
+    {
+        var binding = _current ?? throw new InvalidOperationException("Warn called outside a rule check");
+        (_violations ??= []).Add(new Violation(binding.Rule.Id, path, actual, message, fix, EnforcementMode.Warn, binding.Pack));
+    }
+
+    /// <summary>Records quota this object will consume if admitted, so the host can reserve it until the quota's status catches up.</summary>
+    public void Claim(string quota, string resource, Quantities.Quantity amount) =>
+        (_claims ??= []).Add(new QuotaClaim(Namespace, quota, resource, amount));
 }

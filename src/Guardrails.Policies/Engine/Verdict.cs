@@ -4,9 +4,11 @@ namespace Guardrails.Policies.Engine;
 public sealed class Verdict
 {
     private static readonly IReadOnlyList<Violation> None = [];
+    private static readonly IReadOnlyList<QuotaClaim> NoClaims = [];
 
-    internal Verdict(string kind, string? @namespace, string? name, IReadOnlyList<Violation>? violations, Patching.JsonPatch patch, string? skippedBecause)
+    internal Verdict(string kind, string? @namespace, string? name, IReadOnlyList<Violation>? violations, Patching.JsonPatch patch, string? skippedBecause, IReadOnlyList<QuotaClaim>? claims = null)
     {
+        Claims = claims ?? NoClaims;
         Kind = kind;
         Namespace = @namespace;
         Name = name;
@@ -26,6 +28,9 @@ public sealed class Verdict
     public IReadOnlyList<Violation> Violations { get; }
 
     public Patching.JsonPatch Patch { get; }
+
+    /// <summary>Quota the object consumes if admitted; empty unless quota-fits judged it against a quota.</summary>
+    public IReadOnlyList<QuotaClaim> Claims { get; }
 
     public bool Allowed { get; }
 

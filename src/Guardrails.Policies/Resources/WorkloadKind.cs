@@ -3,22 +3,24 @@ namespace Guardrails.Policies.Resources;
 /// <summary>A pod-bearing kind and where its pod spec lives.</summary>
 public sealed class WorkloadKind
 {
-    public static readonly WorkloadKind Pod = new("Pod", "", ["spec"], ReplicaSource.SinglePod);
-    public static readonly WorkloadKind PodTemplate = new("PodTemplate", "", ["template", "spec"], ReplicaSource.None);
-    public static readonly WorkloadKind ReplicationController = new("ReplicationController", "", ["spec", "template", "spec"], ReplicaSource.Replicas);
-    public static readonly WorkloadKind Deployment = new("Deployment", "apps", ["spec", "template", "spec"], ReplicaSource.ReplicasWithSurge);
-    public static readonly WorkloadKind StatefulSet = new("StatefulSet", "apps", ["spec", "template", "spec"], ReplicaSource.Replicas);
-    public static readonly WorkloadKind DaemonSet = new("DaemonSet", "apps", ["spec", "template", "spec"], ReplicaSource.PerNode);
-    public static readonly WorkloadKind ReplicaSet = new("ReplicaSet", "apps", ["spec", "template", "spec"], ReplicaSource.Replicas);
-    public static readonly WorkloadKind Job = new("Job", "batch", ["spec", "template", "spec"], ReplicaSource.Parallelism);
-    public static readonly WorkloadKind CronJob = new("CronJob", "batch", ["spec", "jobTemplate", "spec", "template", "spec"], ReplicaSource.Parallelism);
+    public static readonly WorkloadKind Pod = new("Pod", "pods", "", ["spec"], ReplicaSource.SinglePod);
+    public static readonly WorkloadKind PodTemplate = new("PodTemplate", "podtemplates", "", ["template", "spec"], ReplicaSource.None);
+    public static readonly WorkloadKind ReplicationController = new("ReplicationController", "replicationcontrollers", "", ["spec", "template", "spec"], ReplicaSource.Replicas);
+    public static readonly WorkloadKind Deployment = new("Deployment", "deployments", "apps", ["spec", "template", "spec"], ReplicaSource.ReplicasWithSurge);
+    public static readonly WorkloadKind StatefulSet = new("StatefulSet", "statefulsets", "apps", ["spec", "template", "spec"], ReplicaSource.Replicas);
+    public static readonly WorkloadKind DaemonSet = new("DaemonSet", "daemonsets", "apps", ["spec", "template", "spec"], ReplicaSource.PerNode);
+    public static readonly WorkloadKind ReplicaSet = new("ReplicaSet", "replicasets", "apps", ["spec", "template", "spec"], ReplicaSource.Replicas);
+    public static readonly WorkloadKind Job = new("Job", "jobs", "batch", ["spec", "template", "spec"], ReplicaSource.Parallelism);
+    public static readonly WorkloadKind CronJob = new("CronJob", "cronjobs", "batch", ["spec", "jobTemplate", "spec", "template", "spec"], ReplicaSource.Parallelism);
 
     public static IReadOnlyList<WorkloadKind> All { get; } =
         [Pod, PodTemplate, ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob];
 
-    private WorkloadKind(string kind, string group, string[] podSpecSegments, ReplicaSource replicas)
+    private WorkloadKind(string kind, string plural, string group, string[] podSpecSegments, ReplicaSource replicas)
     {
         Kind = kind;
+        Plural = plural;
+        CountQuotaKey = group.Length == 0 ? $"count/{plural}" : $"count/{plural}.{group}";
         Group = group;
         PodSpecSegments = podSpecSegments;
         PodSpecPath = string.Join('.', podSpecSegments);
@@ -30,6 +32,11 @@ public sealed class WorkloadKind
     private static int _nextOrdinal;
 
     public string Kind { get; }
+
+    public string Plural { get; }
+
+    /// <summary>The object-count quota key for this kind, e.g. <c>count/deployments.apps</c>.</summary>
+    public string CountQuotaKey { get; }
 
     /// <summary>API group; "" is the core group.</summary>
     public string Group { get; }

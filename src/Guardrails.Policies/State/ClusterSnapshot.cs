@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Text.Json;
-using Guardrails.Policies.Quantities;
 using Guardrails.Policies.Resources;
 
 namespace Guardrails.Policies.State;
@@ -29,6 +28,8 @@ public sealed class ClusterSnapshot : IClusterSnapshot
 
     public NamespaceQuota GetQuota(string @namespace) => _quotas.GetValueOrDefault(@namespace) ?? NamespaceQuota.None;
 
+    public string? Unavailable => null;
+
     /// <summary>
     /// Reads Namespace, ResourceQuota and LimitRange objects (a <c>kind: List</c> is unwrapped); other kinds are ignored.
     /// Objects without a namespace are placed in <paramref name="defaultNamespace"/>.
@@ -42,20 +43,17 @@ public sealed class ClusterSnapshot : IClusterSnapshot
 
         foreach (var item in Flatten(objects))
         {
-            var kind = item.Child("kind"u8).AsString();
-            var metadata = item.Child("metadata"u8);
-            var name = metadata.Child("name"u8).AsString() ?? "(unnamed)";
-            var ns = metadata.Child("namespace"u8).AsString() ?? defaultNamespace;
-            switch (kind)
+            var (name, ns) = StateReader.Identity(item, defaultNamespace);
+            switch (item.Child("kind"u8).AsString())
             {
                 case "Namespace":
-                    namespaces[name] = new NamespaceInfo(name, ReadLabels(metadata.Child("labels"u8)));
+                    namespaces[name] = StateReader.ReadNamespace(item);
                     break;
                 case "ResourceQuota":
-                    Add(quotas, ns, ReadQuota(item, name, ns));
+                    Add(quotas, ns, StateReader.ReadQuota(item, defaultNamespace));
                     break;
                 case "LimitRange":
-                    if (ReadLimitRange(item, name, ns) is { } limits)
+                    if (StateReader.ReadLimitRange(item, defaultNamespace) is { } limits)
                     {
                         Add(limitRanges, ns, limits);
                     }
@@ -102,84 +100,5 @@ public sealed class ClusterSnapshot : IClusterSnapshot
         }
 
         list.Add(value);
-    }
-
-    private static Dictionary<string, string> ReadLabels(JsonElement labels)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (labels.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var label in labels.EnumerateObject())
-            {
-                result[label.Name] = label.Value.Display();
-            }
-        }
-
-        return result;
-    }
-
-    private static ResourceQuotaState ReadQuota(JsonElement item, string name, string ns)
-    {
-        var spec = item.Child("spec"u8);
-        var scopes = new List<string>();
-        if (spec.Child("scopes"u8).ValueKind == JsonValueKind.Array)
-        {
-            scopes.AddRange(spec.Child("scopes"u8).EnumerateArray().Select(s => s.Display()));
-        }
-
-        return new ResourceQuotaState(
-            name,
-            ns,
-            ReadQuantities(spec.Child("hard"u8), $"ResourceQuota {ns}/{name} spec.hard"),
-            ReadQuantities(item.Child("status"u8).Child("used"u8), $"ResourceQuota {ns}/{name} status.used"),
-            scopes,
-            spec.Child("scopeSelector"u8).IsPresent());
-    }
-
-    private static LimitRangeDefaults? ReadLimitRange(JsonElement item, string name, string ns)
-    {
-        var limits = item.Child("spec"u8).Child("limits"u8);
-        if (limits.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
-        var index = 0;
-        foreach (var limit in limits.EnumerateArray())
-        {
-            if (limit.Child("type"u8).AsString() == "Container")
-            {
-                var where = $"LimitRange {ns}/{name} spec.limits[{index}]";
-                return new LimitRangeDefaults(
-                    name,
-                    ReadQuantities(limit.Child("default"u8), where + ".default"),
-                    ReadQuantities(limit.Child("defaultRequest"u8), where + ".defaultRequest"));
-            }
-
-            index++;
-        }
-
-        return null;
-    }
-
-    private static Dictionary<string, Quantity> ReadQuantities(JsonElement map, string where)
-    {
-        var result = new Dictionary<string, Quantity>(StringComparer.Ordinal);
-        if (map.ValueKind != JsonValueKind.Object)
-        {
-            return result;
-        }
-
-        foreach (var entry in map.EnumerateObject())
-        {
-            if (!Quantity.TryParse(entry.Value.AsScalarText(), out var quantity, out var error))
-            {
-                throw new ClusterStateException($"{where}.{entry.Name}: {error}");
-            }
-
-            result[entry.Name] = quantity;
-        }
-
-        return result;
     }
 }

@@ -10,4 +10,7 @@ public interface IClusterSnapshot
 
     /// <summary>ResourceQuotas and LimitRanges of a namespace; <see cref="NamespaceQuota.None"/> when it has none.</summary>
     NamespaceQuota GetQuota(string @namespace);
+
+    /// <summary>Why this snapshot cannot be trusted (not synced yet, watches failing), or null when it is current.</summary>
+    string? Unavailable { get; }
 }

@@ -8,8 +8,14 @@ public sealed record ResourceQuotaState(
     string Namespace,
     IReadOnlyDictionary<string, Quantity> Hard,
     IReadOnlyDictionary<string, Quantity> Used,
-    IReadOnlyList<string> Scopes,
-    bool HasScopeSelector)
+    IReadOnlyList<ScopeRequirement> Scopes)
 {
+    private static readonly IReadOnlyDictionary<string, Quantity> Nothing = new Dictionary<string, Quantity>();
+
+    /// <summary>Admitted by Guardrails moments ago but not yet in <see cref="Used"/>: the quota controller has not caught up.</summary>
+    public IReadOnlyDictionary<string, Quantity> Reserved { get; init; } = Nothing;
+
     public Quantity UsedOf(string resource) => Used.TryGetValue(resource, out var used) ? used : Quantity.Zero;
+
+    public Quantity ReservedOf(string resource) => Reserved.TryGetValue(resource, out var reserved) ? reserved : Quantity.Zero;
 }

@@ -34,7 +34,7 @@ public sealed class PackLoadingTests
             ("quota-fits", EnforcementMode.Enforce),
         ]);
         result.Policy.RulesFor(WorkloadKind.Deployment).ShouldBe(["run-as-non-root", "resource-requirements", "image-tag", "quota-fits"]);
-        result.Policy.RulesFor(WorkloadKind.PodTemplate).ShouldNotContain("quota-fits");
+        result.Policy.RulesFor(WorkloadKind.CronJob).ShouldBe(["run-as-non-root", "resource-requirements", "image-tag", "quota-fits"]);
     }
 
     [Fact]

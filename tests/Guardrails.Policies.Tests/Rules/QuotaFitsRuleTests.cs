@@ -151,7 +151,7 @@ public sealed class QuotaFitsRuleTests
             .Violations.ShouldBeEmpty();
         var violation = Quota.Evaluate(Deployment(6, "2"), cluster: cluster, operation: AdmissionOperation.Update, oldYaml: Deployment(4, "2"))
             .Violations.ShouldHaveSingleItem();
-        violation.Message.ShouldContain("after releasing 8 held by its current version");
+        violation.Message.ShouldContain("8 released by its current version");
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed class QuotaFitsRuleTests
     }
 
     [Fact]
-    public void Scoped_quotas_are_not_guessed_at()
+    public void A_best_effort_quota_counts_only_pods_without_requests_or_limits()
     {
         var cluster = Policy.Cluster("""
             apiVersion: v1
@@ -183,8 +183,110 @@ public sealed class QuotaFitsRuleTests
             spec: { hard: { pods: "0" }, scopes: [BestEffort] }
             status: { used: { pods: "0" } }
             """);
+        const string bestEffortPod = """
+            apiVersion: v1
+            kind: Pod
+            metadata: { name: p, namespace: team-a }
+            spec: { containers: [{ name: a, image: "x:1" }] }
+            """;
 
         Quota.Evaluate(Deployment(3, "1"), cluster: cluster).Violations.ShouldBeEmpty();
+        Quota.Evaluate(bestEffortPod, cluster: cluster).Violations.ShouldHaveSingleItem().Message.ShouldContain("ResourceQuota best-effort");
+    }
+
+    [Fact]
+    public void A_priority_class_scope_selector_is_honoured()
+    {
+        var cluster = Policy.Cluster("""
+            apiVersion: v1
+            kind: ResourceQuota
+            metadata: { name: high, namespace: team-a }
+            spec:
+              hard: { pods: "1" }
+              scopeSelector: { matchExpressions: [{ scopeName: PriorityClass, operator: In, values: [high] }] }
+            status: { used: { pods: "1" } }
+            """);
+        const string high = """
+            apiVersion: v1
+            kind: Pod
+            metadata: { name: p, namespace: team-a }
+            spec: { priorityClassName: high, containers: [{ name: a, image: "x:1" }] }
+            """;
+
+        Quota.Evaluate(high, cluster: cluster).Violations.ShouldHaveSingleItem().Message.ShouldContain("ResourceQuota high");
+        Quota.Evaluate(high.Replace("priorityClassName: high", "priorityClassName: low", StringComparison.Ordinal), cluster: cluster).Violations.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_scope_that_cannot_be_evaluated_is_reported_as_a_warning_not_guessed()
+    {
+        var cluster = Policy.Cluster("""
+            apiVersion: v1
+            kind: ResourceQuota
+            metadata: { name: affinity, namespace: team-a }
+            spec: { hard: { pods: "0" }, scopes: [CrossNamespacePodAffinity] }
+            status: { used: { pods: "0" } }
+            """);
+
+        var verdict = Quota.Evaluate(Deployment(3, "1"), cluster: cluster);
+
+        verdict.Allowed.ShouldBeTrue();
+        var warning = verdict.Violations.ShouldHaveSingleItem();
+        warning.Mode.ShouldBe(EnforcementMode.Warn);
+        warning.Message.ShouldContain("cannot evaluate");
+    }
+
+    [Fact]
+    public void Object_count_quotas_are_checked_on_create()
+    {
+        var cluster = ComputeQuota("{ count/deployments.apps: \"2\" }", "{ count/deployments.apps: \"2\" }");
+
+        var violation = Quota.Evaluate(Deployment(1, "1"), cluster: cluster).Violations.ShouldHaveSingleItem();
+        violation.Message.ShouldBe("Deployment team-a/web needs count/deployments.apps 1 (one more Deployment) but ResourceQuota compute in team-a has 0 left (2 hard, 2 used)");
+        Quota.Evaluate(Deployment(1, "1"), cluster: cluster, operation: AdmissionOperation.Update, oldYaml: Deployment(1, "1")).Violations.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Reserved_quota_counts_as_used_and_admitted_demand_is_claimed()
+    {
+        var quota = ComputeQuota("{ requests.cpu: \"10\" }", "{ requests.cpu: \"4\" }");
+        var verdict = Quota.Evaluate(Deployment(3, "1"), cluster: quota);
+        verdict.Violations.ShouldBeEmpty();
+        verdict.Claims.ShouldHaveSingleItem().ShouldBe(new QuotaClaim("team-a", "compute", "requests.cpu", new Guardrails.Policies.Quantities.Quantity(3)));
+
+        var reserved = new State.ClusterSnapshot(
+            new Dictionary<string, State.NamespaceInfo>(),
+            new Dictionary<string, State.NamespaceQuota>
+            {
+                ["team-a"] = quota.GetQuota("team-a") with
+                {
+                    Quotas = [quota.GetQuota("team-a").Quotas[0] with { Reserved = new Dictionary<string, Guardrails.Policies.Quantities.Quantity> { ["requests.cpu"] = new(4) } }],
+                },
+            });
+        var violation = Quota.Evaluate(Deployment(3, "1"), cluster: reserved).Violations.ShouldHaveSingleItem();
+        violation.Message.ShouldContain("has 2 left (10 hard, 4 used, 4 reserved by requests admitted moments ago)");
+    }
+
+    [Theory]
+    [InlineData("Allow", true)]
+    [InlineData("Deny", false)]
+    public void Unavailable_cluster_state_follows_the_pack_failure_mode(string mode, bool allowed)
+    {
+        var policy = Policy.Compile(Policy.Pack("quota-fits", $"          whenStateUnavailable: {mode}"));
+
+        var verdict = policy.Evaluate(Deployment(3, "1"), cluster: new UnavailableCluster("watch for resourcequotas has not synced"));
+
+        verdict.Allowed.ShouldBe(allowed);
+        verdict.Violations.ShouldHaveSingleItem().Message.ShouldBe("quota was not checked: cluster state is unavailable (watch for resourcequotas has not synced)");
+    }
+
+    private sealed class UnavailableCluster(string reason) : State.IClusterSnapshot
+    {
+        public State.NamespaceInfo? GetNamespace(string name) => null;
+
+        public State.NamespaceQuota GetQuota(string @namespace) => State.NamespaceQuota.None;
+
+        public string? Unavailable => reason;
     }
 
     [Fact]

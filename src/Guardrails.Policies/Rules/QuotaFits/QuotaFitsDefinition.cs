@@ -16,6 +16,7 @@ public sealed class QuotaFitsDefinition : RuleDefinition<QuotaFitsParameters>
     protected override QuotaFitsParameters Read(ParameterReader reader) => new()
     {
         CountSurge = reader.Bool("countSurge") ?? true,
+        WhenStateUnavailable = reader.String("whenStateUnavailable") ?? "Allow",
     };
 
     protected override Rule Create(QuotaFitsParameters parameters) => new QuotaFitsRule(parameters);
