@@ -1,0 +1,251 @@
+using System.Diagnostics;
+using System.Globalization;
+using Guardrails.Webhook.Hosting.Tls;
+
+namespace Guardrails.E2E.Support;
+
+/// <summary>
+/// A real cluster with Guardrails registered in front of it, for one test collection: starts <c>guardrails serve</c>
+/// here, registers it (fenced to this run's namespaces), and waits until the apiserver really calls it. Cleanup runs
+/// even when start-up or tests fail: webhooks first, so a dead Guardrails never blocks anything, then the run's
+/// namespaces, then the process. Without <see cref="E2EEnvironment.KubeconfigVariable"/> it does nothing at all.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan EffectiveTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan NamespaceReadyTimeout = TimeSpan.FromSeconds(30);
+
+    private Kubectl? _kubectl;
+    private GuardrailsProcess? _server;
+    private WebhookRegistration? _registration;
+    private string? _admissionNamespace;
+    private bool _cleanedUp;
+
+    public E2EEnvironment Environment { get; } = E2EEnvironment.FromProcess();
+
+    /// <summary>Unique per run: in the webhook configurations' names, the namespaces' names, and the label that fences them.</summary>
+    public string RunId { get; } = "r" + Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>A namespace of this run where the webhooks apply; no quota in it.</summary>
+    public string AdmissionNamespace => _admissionNamespace ?? throw NotStarted();
+
+    internal Kubectl Kubectl => _kubectl ?? throw NotStarted();
+
+    internal GuardrailsProcess Server => _server ?? throw NotStarted();
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!Environment.IsConfigured)
+        {
+            // Nothing is started; every test skips itself with E2EEnvironment.SkipMessage.
+            return;
+        }
+
+        Environment.Validate();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        limit.CancelAfter(StartTimeout);
+        try
+        {
+            await StartAsync(limit.Token);
+        }
+        catch (Exception startFailure)
+        {
+            // xunit does not dispose a fixture whose start failed, and what did start must not outlive the run.
+            try
+            {
+                await CleanupAsync();
+            }
+            catch (AggregateException cleanupFailure)
+            {
+                throw new AggregateException(startFailure, cleanupFailure);
+            }
+
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await CleanupAsync();
+
+    /// <summary>The first line of every test: without a cluster the test is reported skipped, with the reason.</summary>
+    public void SkipUnlessConfigured() => Environment.SkipUnlessConfigured();
+
+    /// <summary>A fresh namespace of this run (labelled, so the webhooks apply), ready for pods.</summary>
+    internal async Task<string> CreateNamespaceAsync(string purpose, CancellationToken cancellationToken)
+    {
+        var name = $"guardrails-e2e-{RunId}-{purpose}";
+        if (name.Length > 63)
+        {
+            throw new ArgumentException($"namespace name '{name}' is longer than 63 characters", nameof(purpose));
+        }
+
+        (await Kubectl.RunAsync(["create", "-f", "-"], TestObjects.Namespace(name, RunId), cancellationToken: cancellationToken))
+            .EnsureSuccess($"creating namespace {name}");
+
+        // Pods are refused until the namespace's default ServiceAccount exists, before any webhook is asked; a test
+        // that raced it would see a refusal that is not Guardrails'.
+        var ready = await Poll.UntilAsync(ct => Kubectl.ExistsAsync("serviceaccount", "default", name, ct), NamespaceReadyTimeout, cancellationToken);
+        if (!ready)
+        {
+            throw new TimeoutException($"namespace {name} has no default ServiceAccount after {NamespaceReadyTimeout.TotalSeconds:0} s");
+        }
+
+        return name;
+    }
+
+    /// <summary>
+    /// <c>kubectl apply</c> of <paramref name="yaml"/> (a server-side dry run when asked), logging how long the
+    /// admission call took: kubectl's whole run, and the apiserver round trip (webhooks included) from its log.
+    /// </summary>
+    internal async Task<KubectlResult> ApplyAsync(string what, string yaml, bool serverDryRun, CancellationToken cancellationToken)
+    {
+        List<string> arguments = ["apply", "-f", "-", "-v=6"];
+        if (serverDryRun)
+        {
+            arguments.Add("--dry-run=server");
+        }
+
+        var result = await Kubectl.RunAsync(arguments, yaml, cancellationToken: cancellationToken);
+        var writes = result.ApiCalls.Where(c => c.Method is "POST" or "PUT" or "PATCH").ToList();
+        var roundTrips = writes.Count == 0 ? "not in kubectl's log" : string.Join(", ", writes);
+        Log(string.Create(CultureInfo.InvariantCulture,
+            $"{what}: {(result.Succeeded ? "admitted" : "refused")}; kubectl {result.Elapsed.TotalMilliseconds:0} ms, apiserver round trip: {roundTrips}"));
+        return result;
+    }
+
+    /// <summary>How many objects of <paramref name="kind"/> Guardrails' /validate answered with <paramref name="verdict"/>.</summary>
+    internal Task<double> ValidateCountAsync(string kind, string verdict, CancellationToken cancellationToken) =>
+        Server.ReadCounterAsync(
+            "guardrails_requests_total",
+            new Dictionary<string, string> { ["door"] = "admission", ["operation"] = "validate", ["kind"] = kind, ["verdict"] = verdict },
+            cancellationToken);
+
+    /// <summary>To the running test's output; during start-up (no test yet) to the diagnostic messages.</summary>
+    internal static void Log(string message)
+    {
+        if (TestContext.Current.TestOutputHelper is { } output)
+        {
+            output.WriteLine(message);
+        }
+        else
+        {
+            TestContext.Current.SendDiagnosticMessage(message);
+        }
+    }
+
+    /// <summary>True when the apiserver's answer is a refusal from this run's Guardrails /validate.</summary>
+    internal static bool IsGuardrailsDenial(KubectlResult result) =>
+        !result.Succeeded
+        && result.Stderr.Contains($"admission webhook \"{WebhookManifests.ValidatingWebhookName}\" denied the request", StringComparison.Ordinal);
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _kubectl = new Kubectl(Environment.Kubeconfig!);
+
+        // Before anything is started: an unreachable cluster fails here, in kubectl's own words.
+        (await _kubectl.RunAsync(["get", "--raw", "/version"], timeout: TimeSpan.FromSeconds(30), cancellationToken: cancellationToken))
+            .EnsureSuccess($"reaching the cluster of {Environment.Kubeconfig}");
+        Log($"E2E run {RunId}: cluster reachable; starting guardrails serve");
+
+        _server = await GuardrailsProcess.StartAsync(Environment, cancellationToken);
+        Log($"guardrails serve ready at {_server.BaseAddress}");
+        _admissionNamespace = await CreateNamespaceAsync("admission", cancellationToken);
+
+        var url = _server.BaseAddress.GetLeftPart(UriPartial.Authority);
+        var caBundle = await File.ReadAllTextAsync(_server.CaFile, cancellationToken);
+        _registration = await WebhookRegistration.ApplyAsync(_kubectl, caBundle, url, RunId, cancellationToken);
+        Log($"webhook configurations {_registration.Name} registered for {url}");
+        await WaitUntilEffectiveAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The apiserver picks new webhook configurations up asynchronously; until a non-compliant pod is refused by
+    /// Guardrails, a test could be admitted for the wrong reason. A server-side dry run creates nothing meanwhile.
+    /// </summary>
+    private async Task WaitUntilEffectiveAsync(CancellationToken cancellationToken)
+    {
+        var probe = TestObjects.NonCompliantPod(AdmissionNamespace, "webhook-probe", RunId);
+        var watch = Stopwatch.StartNew();
+        KubectlResult? last = null;
+        var effective = await Poll.UntilAsync(
+            async ct =>
+            {
+                if (Server.HasExited)
+                {
+                    throw new InvalidOperationException($"guardrails serve exited while the webhooks were being registered:\n{Server.RecentLog}");
+                }
+
+                last = await Kubectl.RunAsync(["create", "--dry-run=server", "-f", "-"], probe, timeout: TimeSpan.FromSeconds(30), cancellationToken: ct);
+                return IsGuardrailsDenial(last) && last.Stderr.Contains("run-as-non-root", StringComparison.Ordinal);
+            },
+            EffectiveTimeout,
+            cancellationToken);
+        if (!effective)
+        {
+            throw new TimeoutException(
+                $"within {EffectiveTimeout.TotalSeconds:0} s the apiserver did not refuse a non-compliant pod through Guardrails. "
+                + $"The apiserver must reach {Server.BaseAddress} ({E2EEnvironment.WebhookHostVariable}; see README, Running against a cluster).\n"
+                + $"Last answer:\n{last}\nguardrails serve log:\n{Server.RecentLog}");
+        }
+
+        Log(string.Create(CultureInfo.InvariantCulture, $"webhooks effective after {watch.Elapsed.TotalMilliseconds:0} ms"));
+    }
+
+    private async Task CleanupAsync()
+    {
+        if (_cleanedUp)
+        {
+            return;
+        }
+
+        _cleanedUp = true;
+        var failures = new List<Exception>();
+
+        // 1. The webhooks, while Guardrails still answers: from here on nothing in the cluster depends on it.
+        if (_registration is not null && _kubectl is not null)
+        {
+            try
+            {
+                await _registration.DeleteAsync(_kubectl);
+            }
+            catch (InvalidOperationException ex)
+            {
+                failures.Add(ex);
+            }
+        }
+
+        // 2. Every namespace of this run, by label, so one created by a call that timed out client-side goes too.
+        //    Not waited for: namespace finalization can take minutes and nothing depends on it.
+        if (_kubectl is not null)
+        {
+            try
+            {
+                var deleted = await _kubectl.RunAsync(
+                    ["delete", "namespace", "-l", $"{TestObjects.RunLabel}={RunId}", "--wait=false", "--ignore-not-found"],
+                    cancellationToken: CancellationToken.None);
+                if (!deleted.Succeeded)
+                {
+                    failures.Add(new InvalidOperationException($"deleting this run's namespaces failed:\n{deleted}"));
+                }
+            }
+            catch (TimeoutException ex)
+            {
+                failures.Add(ex);
+            }
+        }
+
+        // 3. The process, last, so it could answer the apiserver until its registration was gone.
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new AggregateException($"cleaning up E2E run {RunId} (label {TestObjects.RunLabel}={RunId}) failed", failures);
+        }
+    }
+
+    private static InvalidOperationException NotStarted() =>
+        new("the cluster fixture is not started: call SkipUnlessConfigured() first in every test");
+}
