@@ -2,13 +2,14 @@ using Guardrails.Policies.Engine;
 using Guardrails.Policies.Resources;
 using Guardrails.Webhook.Cluster;
 using Guardrails.Webhook.Hosting;
+using Guardrails.Webhook.Telemetry;
 
 namespace Guardrails.Webhook.Admission;
 
 /// <summary>The decision itself: the current compiled policy applied to the review, with subresources handled on purpose.</summary>
 public static class AdmissionCore
 {
-    public static AdmissionHandler Create(PolicyStore policies, IClusterStateSource cluster) => call =>
+    public static AdmissionHandler Create(PolicyStore policies, IClusterStateSource cluster, GuardrailsMetrics? metrics = null) => call =>
     {
         var review = call.Review;
         var policy = policies.Current;
@@ -33,6 +34,13 @@ public static class AdmissionCore
                 return ValueTask.FromResult(AdmissionDecision.Allow($"subresource {review.SubResource} is not checked"));
         }
 
+        var state = cluster.Current;
+        if (state.Unavailable is not null && metrics is not null && WorkloadKind.Find(review.Group, review.Kind) is not null)
+        {
+            // Counted per request that had to be judged without trustworthy state, so an alert can say how many.
+            metrics.RecordStaleState(cluster.IsSynced ? "watch-failing" : "not-synced");
+        }
+
         var request = new EvaluationRequest
         {
             Group = review.Group,
@@ -43,14 +51,35 @@ public static class AdmissionCore
             SubResource = review.SubResource,
             Object = review.Object,
             OldObject = review.OldObject,
-            Cluster = cluster.Current,
+            Cluster = state,
         };
 
         try
         {
-            return ValueTask.FromResult(call.Operation == AdmissionOperationKind.Validate
-                ? DecisionFactory.ForValidate(policy.Evaluate(request, EvaluationMode.Validate))
-                : DecisionFactory.ForMutate(policy.Evaluate(request, EvaluationMode.MutateThenValidate)));
+            if (call.Operation == AdmissionOperationKind.Mutate)
+            {
+                return ValueTask.FromResult(DecisionFactory.ForMutate(policy.Evaluate(request, EvaluationMode.MutateThenValidate)));
+            }
+
+            if (cluster is not LiveClusterState { Reservations: var reservations } || review.DryRun)
+            {
+                return ValueTask.FromResult(DecisionFactory.ForValidate(policy.Evaluate(request, EvaluationMode.Validate)));
+            }
+
+            // Check and reserve as one step per namespace: two requests that each fit but not together must not both pass.
+            var ns = request.Namespace ?? "default";
+            lock (reservations.AdmissionLock(ns))
+            {
+                var snapshot = cluster.Current;
+                var verdict = policy.Evaluate(request with { Cluster = snapshot }, EvaluationMode.Validate);
+                if (verdict.Allowed && verdict.Claims.Count > 0)
+                {
+                    var quotas = snapshot.GetQuota(ns).Quotas;
+                    reservations.Reserve(verdict.Claims, claim => quotas.First(q => q.Name == claim.Quota).UsedOf(claim.Resource));
+                }
+
+                return ValueTask.FromResult(DecisionFactory.ForValidate(verdict));
+            }
         }
         catch (InvalidObjectException ex)
         {

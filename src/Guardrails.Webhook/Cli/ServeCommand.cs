@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FluentValidation;
+using Guardrails.Webhook.Cluster.Api;
 using Guardrails.Webhook.Hosting;
 using Guardrails.Webhook.Hosting.Tls;
 using Microsoft.AspNetCore.Builder;
@@ -32,8 +33,12 @@ internal static class ServeCommand
         var ns = new Option<string>("--namespace") { Description = "Guardrails' own namespace (never judged unless a pack opts in)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "guardrails" };
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body accepted", DefaultValueFactory = _ => ServeOptions.DefaultMaxRequestBodyBytes };
         var quiet = new Option<bool>("--no-manifests") { Description = "Do not print the CA bundle and webhook manifests at startup" };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Watch this cluster for quota and namespace state (token or client-certificate kubeconfig)" };
+        var context = new Option<string?>("--context") { Description = "kubeconfig context to use (default: current-context)" };
+        var inCluster = new Option<bool>("--in-cluster") { Description = "Watch the cluster this pod runs in, with its service account" };
+        var sans = new Option<string[]>("--tls-san") { Description = "Extra DNS name or IP for the self-signed certificate (repeatable)", AllowMultipleArgumentsPerToken = true };
         var floor = new Option<bool>("--enable-floor-endpoint") { Description = "Benchmark only: serve POST /floor", Hidden = true };
-        foreach (var option in new Option[] { policies, dataDir, urls, cert, key, clientCa, ns, maxBody, quiet, floor })
+        foreach (var option in new Option[] { policies, dataDir, urls, cert, key, clientCa, ns, maxBody, quiet, kubeconfig, context, inCluster, sans, floor })
         {
             command.Options.Add(option);
         }
@@ -53,6 +58,10 @@ internal static class ServeCommand
                 MaxRequestBodyBytes = parse.GetValue(maxBody),
                 PrintManifests = !parse.GetValue(quiet),
                 EnableFloorEndpoint = parse.GetValue(floor),
+                Kubeconfig = parse.GetValue(kubeconfig),
+                KubeContext = parse.GetValue(context),
+                InCluster = parse.GetValue(inCluster),
+                ExtraSans = parse.GetValue(sans) ?? [],
             };
             return await RunAsync(options, [.. parse.UnmatchedTokens], stdout, stderr, cancellationToken).ConfigureAwait(false);
         });
@@ -77,6 +86,11 @@ internal static class ServeCommand
             return ExitCodes.InvalidInput;
         }
         catch (PolicyLoadException ex)
+        {
+            await stderr.WriteLineAsync($"guardrails: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
+        catch (KubeConfigException ex)
         {
             await stderr.WriteLineAsync($"guardrails: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.InvalidInput;

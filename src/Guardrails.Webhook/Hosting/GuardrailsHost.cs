@@ -60,12 +60,13 @@ public static class GuardrailsHost
             DataDirectory = options.DataDirectory,
             ServiceName = options.ServiceName,
             ServiceNamespace = options.OwnNamespace,
+            ExtraSans = options.ExtraSans,
         });
         services.AddSingleton(sp => ServingCertificateProvider.Start(
             sp.GetRequiredService<TlsOptions>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Tls")));
         services.AddSingleton<PolicyStore>();
-        services.AddSingleton<IClusterStateSource, NoClusterStateSource>();
+        services.AddClusterState(options);
         services.AddSingleton(sp => new PackWatcher(
             options.PoliciesDirectory,
             new PolicyOptions { OwnNamespace = options.OwnNamespace },
@@ -114,9 +115,9 @@ public static class GuardrailsHost
 
     private static AdmissionPipeline BuildPipeline(IServiceProvider services)
     {
-        var core = AdmissionCore.Create(services.GetRequiredService<PolicyStore>(), services.GetRequiredService<IClusterStateSource>());
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Admission");
         var metrics = services.GetRequiredService<GuardrailsMetrics>();
+        var core = AdmissionCore.Create(services.GetRequiredService<PolicyStore>(), services.GetRequiredService<IClusterStateSource>(), metrics);
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Admission");
         var chain = core.WithDeadline().WithMetrics(metrics).WithTracing().WithLogging(logger);
         return new AdmissionPipeline(chain, chain);
     }

@@ -17,6 +17,9 @@ public sealed record ServeOptions
 
     public string? ClientCaFile { get; init; }
 
+    /// <summary>Extra DNS names or IP addresses for the self-signed serving certificate (an address the apiserver dials).</summary>
+    public IReadOnlyList<string> ExtraSans { get; init; } = [];
+
     /// <summary>Guardrails' own namespace: never judged unless a pack opts in, and named in the printed manifests.</summary>
     public string OwnNamespace { get; init; } = "guardrails";
 
@@ -33,6 +36,20 @@ public sealed record ServeOptions
 
     /// <summary>Print the CA bundle and webhook manifests at startup.</summary>
     public bool PrintManifests { get; init; } = true;
+
+    /// <summary>Cluster for live state (quota, namespace labels); none means requests carry their own state.</summary>
+    public string? Kubeconfig { get; init; }
+
+    public string? KubeContext { get; init; }
+
+    /// <summary>Use the pod's service account (KUBERNETES_SERVICE_HOST, the mounted token and CA).</summary>
+    public bool InCluster { get; init; }
+
+    /// <summary>How long a failing watch may go on before its state counts as stale.</summary>
+    public TimeSpan StateStaleAfter { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long admitted-but-not-yet-counted quota stays reserved at most.</summary>
+    public TimeSpan ReservationTtl { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Benchmark only: serves <c>POST /floor</c>, a fixed allowed AdmissionReview, to measure the server's own cost.</summary>
     public bool EnableFloorEndpoint { get; init; }

@@ -20,6 +20,9 @@ internal sealed class ServeOptionsValidator : AbstractValidator<ServeOptions>
         RuleFor(o => o.CertFile).Must(File.Exists!).When(o => o.CertFile is not null).WithMessage(o => $"--tls-cert-file: '{o.CertFile}' does not exist");
         RuleFor(o => o.KeyFile).Must(File.Exists!).When(o => o.KeyFile is not null).WithMessage(o => $"--tls-key-file: '{o.KeyFile}' does not exist");
         RuleFor(o => o.ClientCaFile).Must(File.Exists!).When(o => o.ClientCaFile is not null).WithMessage(o => $"--client-ca-file: '{o.ClientCaFile}' does not exist");
+        RuleFor(o => o.Kubeconfig).Must(File.Exists!).When(o => o.Kubeconfig is not null).WithMessage(o => $"--kubeconfig: '{o.Kubeconfig}' does not exist");
+        RuleFor(o => o).Must(o => !(o.InCluster && o.Kubeconfig is not null)).WithMessage("--in-cluster and --kubeconfig are alternatives; give one");
+        RuleFor(o => o.KubeContext).Null().When(o => o.Kubeconfig is null).WithMessage("--context needs --kubeconfig");
         RuleFor(o => o.MaxRequestBodyBytes).InclusiveBetween(1024, 512L * 1024 * 1024).WithMessage("--max-body-bytes must be between 1 KiB and 512 MiB");
         RuleFor(o => o.OwnNamespace).Matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$").WithMessage(o => $"--namespace '{o.OwnNamespace}' is not a valid namespace name");
     }

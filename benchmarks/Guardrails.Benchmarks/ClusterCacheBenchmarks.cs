@@ -1,0 +1,81 @@
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using Guardrails.Policies.Engine;
+using Guardrails.Policies.Packs;
+using Guardrails.Webhook.Admission;
+using Guardrails.Webhook.Cluster;
+using Guardrails.Webhook.Cluster.Api;
+using Guardrails.Webhook.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Guardrails.Benchmarks;
+
+/// <summary>
+/// Admission latency must not grow with the cluster: the same /validate decision (a recorded Deployment whose
+/// namespace has a ResourceQuota) with only that namespace cached, and with 10,000 namespaces and 10,000 quotas.
+/// Setup prints the cache's memory.
+/// </summary>
+[MemoryDiagnoser]
+[MedianColumn]
+public class ClusterCacheBenchmarks
+{
+    private byte[] _review = [];
+    private AdmissionHandler _handler = null!;
+
+    [Params(1, 10_000)]
+    public int Namespaces { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _review = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "testdata", "create-deployment-review.json"));
+        var requestNamespace = JsonDocument.Parse(_review).RootElement.GetProperty("request").GetProperty("namespace").GetString()!;
+        var baseline = Path.Combine(AppContext.BaseDirectory, "policies", "baseline.yaml");
+        var store = new PolicyStore(TimeProvider.System);
+        store.Apply(PolicyCompiler.Compile([new PackSource(baseline, File.ReadAllText(baseline))]));
+
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var state = new LiveClusterState(new QuotaReservations(TimeProvider.System, TimeSpan.FromSeconds(30)), NullLogger<LiveClusterState>.Instance, TimeProvider.System, TimeSpan.FromMinutes(1));
+        var names = Enumerable.Range(1, Namespaces - 1).Select(i => $"team-{i:00000}").Append(requestNamespace).ToList();
+        Load(state, ResourceType.Namespaces, names.Select(n => "{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + n + "\",\"labels\":{\"team\":\"" + n + "\",\"tier\":\"dev\"}}}"));
+        Load(state, ResourceType.ResourceQuotas, names.Select(n => "{\"kind\":\"ResourceQuota\",\"metadata\":{\"name\":\"compute\",\"namespace\":\"" + n + "\"},\"spec\":{\"hard\":{\"requests.cpu\":\"20\",\"requests.memory\":\"64Gi\",\"pods\":\"50\"}},\"status\":{\"used\":{\"requests.cpu\":\"4\",\"requests.memory\":\"8Gi\",\"pods\":\"10\"}}}"));
+        Load(state, ResourceType.LimitRanges, []);
+        GC.KeepAlive(state);
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        Console.WriteLine($"// Cache memory for {state.NamespaceCount} namespaces and {state.QuotaCount} quotas: {(after - before) / 1024.0 / 1024.0:F1} MiB");
+
+        _handler = AdmissionCore.Create(store, new SyncedState(state)).WithDeadline();
+    }
+
+    [Benchmark(Description = "/validate decision with N namespaces + N quotas cached")]
+    public int Validate()
+    {
+        using var review = AdmissionReviewReader.Read(_review);
+        var decision = _handler(new AdmissionCall(review, AdmissionOperationKind.Validate, TimeSpan.FromSeconds(9), CancellationToken.None)).Result;
+        return AdmissionResponseWriter.Write(review.Uid, decision).Length;
+    }
+
+    private static void Load(LiveClusterState state, ResourceType type, IEnumerable<string> json)
+    {
+        var documents = json.Select(j => JsonDocument.Parse(j)).ToList();
+        state.Replace(type, documents.Select(d => d.RootElement).ToList());
+        documents.ForEach(d => d.Dispose());
+    }
+
+    /// <summary>The caches as they are once every watch has synced.</summary>
+    private sealed class SyncedState(LiveClusterState state) : IClusterStateSource
+    {
+        public Guardrails.Policies.State.IClusterSnapshot Current => new Snapshot(state.Current);
+
+        public bool IsSynced => true;
+
+        private sealed class Snapshot(Guardrails.Policies.State.IClusterSnapshot inner) : Guardrails.Policies.State.IClusterSnapshot
+        {
+            public Guardrails.Policies.State.NamespaceInfo? GetNamespace(string name) => inner.GetNamespace(name);
+
+            public Guardrails.Policies.State.NamespaceQuota GetQuota(string @namespace) => inner.GetQuota(@namespace);
+
+            public string? Unavailable => null;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using Guardrails.Webhook.Cluster.Api;
+using Guardrails.Webhook.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Guardrails.Webhook.Cluster;
+
+public static class ClusterServiceCollectionExtensions
+{
+    /// <summary>With a cluster configured: a Kubernetes client, watch caches and live state; without one: request-supplied state only.</summary>
+    /// <exception cref="KubeConfigException">The kubeconfig cannot be used; the message says why.</exception>
+    public static IServiceCollection AddClusterState(this IServiceCollection services, ServeOptions options)
+    {
+        KubernetesClientConfiguration? configuration = options.InCluster
+            ? KubernetesClientConfiguration.InClusterConfig()
+            : options.Kubeconfig is { } path
+                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path, options.KubeContext)
+                : null;
+        if (configuration is null)
+        {
+            services.AddSingleton<IClusterStateSource, NoClusterStateSource>();
+            return services;
+        }
+
+        services.AddSingleton(configuration);
+        services.AddSingleton<IKubernetesApi>(sp => new Kubernetes(configuration, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Kubernetes")));
+        services.AddSingleton(sp => new QuotaReservations(sp.GetRequiredService<TimeProvider>(), options.ReservationTtl));
+        services.AddSingleton(sp => new LiveClusterState(
+            sp.GetRequiredService<QuotaReservations>(),
+            sp.GetRequiredService<ILogger<LiveClusterState>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            options.StateStaleAfter));
+        services.AddSingleton<IClusterStateSource>(sp => sp.GetRequiredService<LiveClusterState>());
+        services.AddHostedService<ClusterWatcher>();
+        return services;
+    }
+}

@@ -1,0 +1,176 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Guardrails.Policies.State;
+using Guardrails.Webhook.Cluster.Api;
+using Microsoft.Extensions.Logging;
+
+namespace Guardrails.Webhook.Cluster;
+
+/// <summary>
+/// Cluster state kept by watches: Namespaces (labels feed pack selectors), ResourceQuotas and LimitRanges.
+/// Writers (one per watch) swap immutable maps; the admission path only ever reads a snapshot.
+/// </summary>
+public sealed partial class LiveClusterState : IClusterStateSource, IWatchSink
+{
+    private readonly Lock _write = new();
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _staleAfter;
+    private ImmutableDictionary<string, NamespaceInfo> _namespaces = ImmutableDictionary.Create<string, NamespaceInfo>(StringComparer.Ordinal);
+    private ImmutableDictionary<string, ImmutableDictionary<string, ResourceQuotaState>> _quotas = ImmutableDictionary.Create<string, ImmutableDictionary<string, ResourceQuotaState>>(StringComparer.Ordinal);
+    private ImmutableDictionary<string, ImmutableDictionary<string, LimitRangeDefaults>> _limitRanges = ImmutableDictionary.Create<string, ImmutableDictionary<string, LimitRangeDefaults>>(StringComparer.Ordinal);
+
+    public LiveClusterState(QuotaReservations reservations, ILogger<LiveClusterState> logger, TimeProvider time, TimeSpan staleAfter)
+    {
+        Reservations = reservations;
+        _logger = logger;
+        _time = time;
+        _staleAfter = staleAfter;
+    }
+
+    public QuotaReservations Reservations { get; }
+
+    public IReadOnlyList<WatchCache> Caches { get; private set; } = [];
+
+    public bool IsSynced => Caches.Count > 0 && Caches.All(c => c.Synced);
+
+    public IClusterSnapshot Current => new LiveClusterSnapshot(_namespaces, _quotas, _limitRanges, Reservations, Unavailable());
+
+    public int NamespaceCount => _namespaces.Count;
+
+    public int QuotaCount => _quotas.Values.Sum(q => q.Count);
+
+    internal void Attach(IReadOnlyList<WatchCache> caches) => Caches = caches;
+
+    public void Replace(ResourceType type, IReadOnlyList<JsonElement> items)
+    {
+        lock (_write)
+        {
+            if (type == ResourceType.Namespaces)
+            {
+                _namespaces = items.Select(StateReader.ReadNamespace).ToImmutableDictionary(n => n.Name, StringComparer.Ordinal);
+            }
+            else if (type == ResourceType.ResourceQuotas)
+            {
+                _quotas = Group(items.Select(i => Read(i, StateReader.ReadQuota)).OfType<ResourceQuotaState>(), q => q.Namespace, q => q.Name);
+            }
+            else if (type == ResourceType.LimitRanges)
+            {
+                var byNamespace = new Dictionary<string, Dictionary<string, LimitRangeDefaults>>(StringComparer.Ordinal);
+                foreach (var item in items)
+                {
+                    if (Read(item, StateReader.ReadLimitRange) is { } defaults)
+                    {
+                        var ns = StateReader.Identity(item).Namespace;
+                        if (!byNamespace.TryGetValue(ns, out var ranges))
+                        {
+                            byNamespace[ns] = ranges = new Dictionary<string, LimitRangeDefaults>(StringComparer.Ordinal);
+                        }
+
+                        ranges[defaults.Name] = defaults;
+                    }
+                }
+
+                _limitRanges = byNamespace.ToImmutableDictionary(p => p.Key, p => p.Value.ToImmutableDictionary(StringComparer.Ordinal), StringComparer.Ordinal);
+            }
+        }
+    }
+
+    public void Upsert(ResourceType type, JsonElement item)
+    {
+        lock (_write)
+        {
+            var (name, ns) = StateReader.Identity(item);
+            if (type == ResourceType.Namespaces)
+            {
+                _namespaces = _namespaces.SetItem(name, StateReader.ReadNamespace(item));
+            }
+            else if (type == ResourceType.ResourceQuotas && Read(item, StateReader.ReadQuota) is { } quota)
+            {
+                _quotas = _quotas.SetItem(ns, (_quotas.GetValueOrDefault(ns) ?? Empty<ResourceQuotaState>()).SetItem(name, quota));
+                Reservations.QuotaObserved(ns, name, quota.Used);
+            }
+            else if (type == ResourceType.LimitRanges)
+            {
+                var inner = (_limitRanges.GetValueOrDefault(ns) ?? Empty<LimitRangeDefaults>()).Remove(name);
+                if (Read(item, StateReader.ReadLimitRange) is { } defaults)
+                {
+                    inner = inner.SetItem(name, defaults);
+                }
+
+                _limitRanges = _limitRanges.SetItem(ns, inner);
+            }
+        }
+    }
+
+    public void Delete(ResourceType type, JsonElement item)
+    {
+        lock (_write)
+        {
+            var (name, ns) = StateReader.Identity(item);
+            if (type == ResourceType.Namespaces)
+            {
+                _namespaces = _namespaces.Remove(name);
+            }
+            else if (type == ResourceType.ResourceQuotas && _quotas.TryGetValue(ns, out var quotas))
+            {
+                _quotas = _quotas.SetItem(ns, quotas.Remove(name));
+            }
+            else if (type == ResourceType.LimitRanges && _limitRanges.TryGetValue(ns, out var ranges))
+            {
+                _limitRanges = _limitRanges.SetItem(ns, ranges.Remove(name));
+            }
+        }
+    }
+
+    /// <summary>Null while every cache is synced and healthy; otherwise a reason a person can act on.</summary>
+    private string? Unavailable()
+    {
+        var caches = Caches;
+        if (caches.Count == 0)
+        {
+            return "no watches running";
+        }
+
+        var unsynced = caches.Where(c => !c.Synced).Select(c => c.Type.Plural).ToList();
+        if (unsynced.Count > 0)
+        {
+            return $"cluster state has not synced yet ({string.Join(", ", unsynced)})";
+        }
+
+        var now = _time.GetUtcNow();
+        foreach (var cache in caches)
+        {
+            if (cache.Failing is { } failing && now - failing.Since > _staleAfter)
+            {
+                return $"the watch for {cache.Type.Plural} has been failing for {(now - failing.Since).TotalSeconds:0}s: {failing.Reason}";
+            }
+        }
+
+        return null;
+    }
+
+    private T? Read<T>(JsonElement item, Func<JsonElement, string, T?> reader)
+        where T : class
+    {
+        try
+        {
+            return reader(item, "default");
+        }
+        catch (ClusterStateException ex)
+        {
+            // One malformed object must not stop the watch; it is left out and said so.
+            LogSkipped(_logger, ex.Message);
+            return null;
+        }
+    }
+
+    private static ImmutableDictionary<string, T> Empty<T>() => ImmutableDictionary.Create<string, T>(StringComparer.Ordinal);
+
+    private static ImmutableDictionary<string, ImmutableDictionary<string, T>> Group<T>(IEnumerable<T> items, Func<T, string> outer, Func<T, string> inner) =>
+        items.GroupBy(outer, StringComparer.Ordinal)
+            .ToImmutableDictionary(g => g.Key, g => g.ToImmutableDictionary(inner, StringComparer.Ordinal), StringComparer.Ordinal);
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Ignoring a malformed object from the cluster: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string reason);
+}
