@@ -6,6 +6,9 @@ namespace Guardrails.Policies.Packs;
 /// <summary>Turns pack YAML into <see cref="RulePack"/> models; structural problems become <see cref="PackError"/>s with lines.</summary>
 public static class PackParser
 {
+    /// <summary>Documents of this kind are skipped: they configure provisioning, not rules.</summary>
+    public const string PlatformSettingsKind = "PlatformSettings";
+
     public static IReadOnlyList<RulePack> Parse(PackSource source, List<PackError> errors)
     {
         var stream = new YamlStream();
@@ -24,6 +27,8 @@ public static class PackParser
         {
             switch (document.RootNode)
             {
+                case YamlMappingNode root when IsOtherGuardrailsKind(root):
+                    break;
                 case YamlMappingNode root:
                     packs.Add(ReadPack(new YamlMap(root, source.File, "", errors), source.File, errors));
                     break;
@@ -37,6 +42,14 @@ public static class PackParser
 
         return packs;
     }
+
+    /// <summary>
+    /// Platform settings for provisioning live beside the packs so that one directory (one ConfigMap) is hot-reloaded
+    /// as a unit; the host reads them with their own parser, so they are not packs and must not be refused as such.
+    /// </summary>
+    private static bool IsOtherGuardrailsKind(YamlMappingNode root) =>
+        root.Children.TryGetValue(new YamlScalarNode("kind"), out var kind)
+        && kind is YamlScalarNode { Value: PlatformSettingsKind };
 
     private static RulePack ReadPack(YamlMap root, string file, List<PackError> errors)
     {

@@ -2,8 +2,11 @@ using YamlDotNet.RepresentationModel;
 
 namespace Guardrails.Policies.Packs;
 
-/// <summary>Reads one YAML mapping of a pack, recording type errors and keys nobody asked for, with their lines.</summary>
-internal sealed class YamlMap
+/// <summary>
+/// Reads one YAML mapping of a Guardrails file (a pack, the platform settings), recording type errors and keys nobody
+/// asked for, with their lines.
+/// </summary>
+public sealed class YamlMap
 {
     private readonly YamlMappingNode _node;
     private readonly string _file;

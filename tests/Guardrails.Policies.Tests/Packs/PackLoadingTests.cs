@@ -150,4 +150,32 @@ public sealed class PackLoadingTests
 
         result.Succeeded.ShouldBeFalse();
     }
+
+    [Fact]
+    public void Platform_settings_beside_a_pack_are_not_parsed_as_a_pack()
+    {
+        var result = Load(Header + "    - id: image-tag\n" + """
+            ---
+            apiVersion: guardrails.dev/v1alpha1
+            kind: PlatformSettings
+            spec:
+              tiers: { dev: { podSecurity: baseline } }
+            """);
+
+        result.Errors.ShouldBeEmpty();
+        result.Policy!.Packs.Select(p => p.Name).ShouldBe(["team"]);
+    }
+
+    [Fact]
+    public void A_misspelt_kind_is_still_refused_as_a_pack()
+    {
+        var result = Load("""
+            apiVersion: guardrails.dev/v1alpha1
+            kind: PlatformSetting
+            metadata: { name: platform }
+            spec: {}
+            """);
+
+        result.Errors.ShouldHaveSingleItem().Message.ShouldBe("kind must be 'RulePack', not 'PlatformSetting'");
+    }
 }
