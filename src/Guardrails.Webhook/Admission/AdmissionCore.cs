@@ -2,6 +2,7 @@ using Guardrails.Policies.Engine;
 using Guardrails.Policies.Resources;
 using Guardrails.Webhook.Cluster;
 using Guardrails.Webhook.Hosting;
+using Guardrails.Webhook.Provisioning;
 using Guardrails.Webhook.Telemetry;
 
 namespace Guardrails.Webhook.Admission;
@@ -9,7 +10,7 @@ namespace Guardrails.Webhook.Admission;
 /// <summary>The decision itself: the current compiled policy applied to the review, with subresources handled on purpose.</summary>
 public static class AdmissionCore
 {
-    public static AdmissionHandler Create(PolicyStore policies, IClusterStateSource cluster, GuardrailsMetrics? metrics = null) => call =>
+    public static AdmissionHandler Create(PolicyStore policies, IClusterStateSource cluster, GuardrailsMetrics? metrics = null, EnvironmentPreCheckService? environments = null) => call =>
     {
         var review = call.Review;
         var policy = policies.Current;
@@ -17,6 +18,12 @@ public static class AdmissionCore
         {
             // Not ready: the apiserver's failurePolicy decides; answer plainly rather than guess.
             return ValueTask.FromResult(AdmissionDecision.Deny("Guardrails has no valid rule packs loaded yet", 503));
+        }
+
+        if (review is { Group: "guardrails.dev", Kind: EnvironmentRequest.KindName, SubResource: null, Operation: AdmissionOperation.Create or AdmissionOperation.Update }
+            && environments is not null && call.Operation == AdmissionOperationKind.Validate)
+        {
+            return ValueTask.FromResult(EnvironmentAdmission.Decide(review, environments));
         }
 
         switch (review.SubResource)

@@ -1,5 +1,6 @@
 using Guardrails.Webhook.Cluster.Api;
 using Guardrails.Webhook.Hosting;
+using Guardrails.Webhook.Provisioning;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -32,6 +33,20 @@ public static class ClusterServiceCollectionExtensions
             options.StateStaleAfter));
         services.AddSingleton<IClusterStateSource>(sp => sp.GetRequiredService<LiveClusterState>());
         services.AddHostedService<ClusterWatcher>();
+
+        // Provisioning needs the API too: the controller applies plans, the REST door asks TokenReview and SubjectAccessReview.
+        services.AddSingleton<KubernetesAccess>();
+        services.AddSingleton<EnvironmentReconciler>();
+        services.AddSingleton(sp => new LeaderElector(
+            sp.GetRequiredService<IKubernetesApi>(),
+            options.OwnNamespace,
+            "guardrails-provisioner",
+            Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}",
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<LeaderElector>>(),
+            options.LeaseDuration));
+        services.AddSingleton<ProvisioningController>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProvisioningController>());
         return services;
     }
 }

@@ -4,6 +4,7 @@ using Guardrails.Webhook.Admission;
 using Guardrails.Webhook.Cluster;
 using Guardrails.Webhook.DryRun;
 using Guardrails.Webhook.Hosting.Tls;
+using Guardrails.Webhook.Provisioning;
 using Guardrails.Webhook.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
@@ -67,10 +68,14 @@ public static class GuardrailsHost
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Tls")));
         services.AddSingleton<PolicyStore>();
         services.AddClusterState(options);
+        services.AddSingleton<PlatformSettingsStore>();
+        services.AddSingleton<EnvironmentCache>();
+        services.AddSingleton<EnvironmentPreCheckService>();
         services.AddSingleton(sp => new PackWatcher(
             options.PoliciesDirectory,
             new PolicyOptions { OwnNamespace = options.OwnNamespace },
             sp.GetRequiredService<PolicyStore>(),
+            sp.GetRequiredService<PlatformSettingsStore>(),
             sp.GetRequiredService<ILogger<PackWatcher>>(),
             options.PackReloadInterval));
         services.AddHostedService(sp => sp.GetRequiredService<PackWatcher>());
@@ -102,6 +107,7 @@ public static class GuardrailsHost
 
         app.MapAdmission();
         app.MapDryRun();
+        app.MapEnvironments();
         app.MapHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -116,7 +122,11 @@ public static class GuardrailsHost
     private static AdmissionPipeline BuildPipeline(IServiceProvider services)
     {
         var metrics = services.GetRequiredService<GuardrailsMetrics>();
-        var core = AdmissionCore.Create(services.GetRequiredService<PolicyStore>(), services.GetRequiredService<IClusterStateSource>(), metrics);
+        var core = AdmissionCore.Create(
+            services.GetRequiredService<PolicyStore>(),
+            services.GetRequiredService<IClusterStateSource>(),
+            metrics,
+            services.GetRequiredService<EnvironmentPreCheckService>());
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Admission");
         var chain = core.WithDeadline().WithMetrics(metrics).WithTracing().WithLogging(logger);
         return new AdmissionPipeline(chain, chain);

@@ -17,32 +17,40 @@ public static class PackDirectory
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    public static PolicyLoadResult Load(string directory, PolicyOptions? options = null)
+    public static PolicyLoadResult Load(string directory, PolicyOptions? options = null) =>
+        ReadSources(directory, out var sources) is { } error
+            ? new PolicyLoadResult(null, [error])
+            : PolicyCompiler.Compile(sources, options: options);
+
+    /// <summary>Reads every pack file once, for both the rule packs and the platform settings; an error when there is nothing to read.</summary>
+    public static PackError? ReadSources(string directory, out IReadOnlyList<PackSource> sources)
     {
+        sources = [];
         if (!Directory.Exists(directory))
         {
-            return new PolicyLoadResult(null, [new PackError(directory, 0, "policies directory does not exist")]);
+            return new PackError(directory, 0, "policies directory does not exist");
         }
 
-        var sources = new List<PackSource>();
+        var read = new List<PackSource>();
         foreach (var file in PackFiles(directory))
         {
             try
             {
-                sources.Add(new PackSource(file, File.ReadAllText(file)));
+                read.Add(new PackSource(file, File.ReadAllText(file)));
             }
             catch (IOException ex)
             {
-                return new PolicyLoadResult(null, [new PackError(file, 0, $"cannot read: {ex.Message}")]);
+                return new PackError(file, 0, $"cannot read: {ex.Message}");
             }
         }
 
-        if (sources.Count == 0)
+        if (read.Count == 0)
         {
-            return new PolicyLoadResult(null, [new PackError(directory, 0, "no pack files (*.yaml, *.yml, *.json) in the policies directory")]);
+            return new PackError(directory, 0, "no pack files (*.yaml, *.yml, *.json) in the policies directory");
         }
 
-        return PolicyCompiler.Compile(sources, options: options);
+        sources = read;
+        return null;
     }
 
     /// <summary>The shipped packs: <c>policies/</c> beside the executable, else found walking up from the working directory.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Guardrails.Policies.Engine;
+using Guardrails.Webhook.Provisioning;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -15,12 +16,14 @@ public sealed partial class PackWatcher : BackgroundService
     private readonly string _directory;
     private readonly PolicyOptions _options;
     private readonly PolicyStore _store;
+    private readonly PlatformSettingsStore _settings;
     private readonly ILogger<PackWatcher> _logger;
     private readonly TimeSpan _interval;
     private string _fingerprint = "";
 
-    public PackWatcher(string directory, PolicyOptions options, PolicyStore store, ILogger<PackWatcher> logger, TimeSpan interval)
+    public PackWatcher(string directory, PolicyOptions options, PolicyStore store, PlatformSettingsStore settings, ILogger<PackWatcher> logger, TimeSpan interval)
     {
+        _settings = settings;
         _directory = directory;
         _options = options;
         _store = store;
@@ -32,9 +35,35 @@ public sealed partial class PackWatcher : BackgroundService
     public PolicyLoadResult LoadInitial()
     {
         _fingerprint = Fingerprint();
-        var result = PackDirectory.Load(_directory, _options);
+        var (result, settings) = Load();
+        return settings is { Succeeded: false, Absent: false }
+            ? new PolicyLoadResult(null, [.. result.Errors, .. settings.Errors])
+            : result;
+    }
+
+    /// <summary>Rule packs and platform settings come from the same files and are applied together.</summary>
+    private (PolicyLoadResult Policy, PlatformSettingsLoadResult? Settings) Load()
+    {
+        if (PackDirectory.ReadSources(_directory, out var sources) is { } error)
+        {
+            var failed = new PolicyLoadResult(null, [error]);
+            _store.Apply(failed);
+            return (failed, null);
+        }
+
+        var result = PolicyCompiler.Compile(sources, options: _options);
+        var settings = PlatformSettingsParser.Load(sources);
         _store.Apply(result);
-        return result;
+        if (!settings.Absent)
+        {
+            _settings.Apply(settings);
+            foreach (var settingsError in settings.Errors)
+            {
+                LogRefused(_logger, settingsError.File, settingsError.Line, settingsError.Message);
+            }
+        }
+
+        return (result, settings);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -59,8 +88,7 @@ public sealed partial class PackWatcher : BackgroundService
             }
 
             _fingerprint = fingerprint;
-            var result = PackDirectory.Load(_directory, _options);
-            _store.Apply(result);
+            var (result, _) = Load();
             if (result.Succeeded)
             {
                 LogReloaded(_logger, _directory, result.Policy!.Packs.Count);

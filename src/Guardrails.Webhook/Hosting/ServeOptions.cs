@@ -51,6 +51,9 @@ public sealed record ServeOptions
     /// <summary>How long admitted-but-not-yet-counted quota stays reserved at most.</summary>
     public TimeSpan ReservationTtl { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a provisioning leader's Lease lasts unrenewed before another replica may take over.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Benchmark only: serves <c>POST /floor</c>, a fixed allowed AdmissionReview, to measure the server's own cost.</summary>
     public bool EnableFloorEndpoint { get; init; }
 }

@@ -8,4 +8,7 @@ public sealed record PlatformSettingsLoadResult(PlatformSettings? Settings, IRea
 {
     [MemberNotNullWhen(true, nameof(Settings))]
     public bool Succeeded => Settings is not null;
+
+    /// <summary>No settings document at all: provisioning is simply off, which is not an error for admission.</summary>
+    public bool Absent { get; init; }
 }

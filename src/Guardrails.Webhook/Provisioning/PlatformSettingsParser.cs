@@ -50,6 +50,7 @@ public static class PlatformSettingsParser
         {
             var where = files.Count == 1 ? files[0] : Path.GetDirectoryName(files.FirstOrDefault()) ?? "";
             errors.Add(new PackError(where, 0, $"no {PlatformSettings.KindName} document: provisioning needs one (for example policies/platform.yaml)"));
+            return new PlatformSettingsLoadResult(null, errors) { Absent = true };
         }
 
         foreach (var extra in found.Skip(1))

@@ -25,6 +25,9 @@ public interface IKubernetesApi
     /// <summary>Creates an object, or asks a review API (TokenReview, SubjectAccessReview) a question.</summary>
     Task<JsonDocument> PostAsync(string path, JsonElement body, CancellationToken cancellationToken);
 
+    /// <summary>Replaces an object; with <c>metadata.resourceVersion</c> set, only if nobody changed it since (409 otherwise).</summary>
+    Task<JsonDocument> PutAsync(string path, JsonElement body, CancellationToken cancellationToken);
+
     /// <summary>Server-side apply: the body is the whole intent of <paramref name="fieldManager"/> for the object.</summary>
     Task<JsonDocument> ApplyAsync(string path, JsonElement body, string fieldManager, bool force, CancellationToken cancellationToken);
 

@@ -127,6 +127,12 @@ public sealed class Kubernetes : IKubernetesApi, IDisposable
         return SendForJsonAsync(HttpMethod.Post, CheckPath(path), () => JsonContent(bytes, "application/json"), expiredMeansRelist: false, cancellationToken);
     }
 
+    public Task<JsonDocument> PutAsync(string path, JsonElement body, CancellationToken cancellationToken)
+    {
+        var bytes = ToUtf8(body);
+        return SendForJsonAsync(HttpMethod.Put, CheckPath(path), () => JsonContent(bytes, "application/json"), expiredMeansRelist: false, cancellationToken);
+    }
+
     public Task<JsonDocument> ApplyAsync(string path, JsonElement body, string fieldManager, bool force, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(fieldManager);

@@ -440,7 +440,7 @@ internal sealed class FakeKubeHandler
         }
 
         var metadata = FakeJson.Metadata(existing);
-        foreach (var field in new[] { "labels", "annotations" })
+        foreach (var field in new[] { "labels", "annotations", "finalizers" })
         {
             if (body["metadata"]?[field] is { } given)
             {

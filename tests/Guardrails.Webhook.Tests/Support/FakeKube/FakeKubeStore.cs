@@ -131,6 +131,13 @@ internal sealed class FakeKubeStore
                 _kinds.TryAdd(path.Collection, kindName);
             }
 
+            if (existing is not null && metadata["deletionTimestamp"] is not null && !HasFinalizers(next))
+            {
+                // The last finalizer is gone from an object being deleted: now it really goes, as on a real apiserver.
+                created = false;
+                return Remove(existing);
+            }
+
             var stored = StoredObject.Create(path.Collection, path.Namespace, name, ++_resourceVersion, next);
             _objects = _objects.SetItem(key, stored);
             Record(existing is null ? "ADDED" : "MODIFIED", stored, existing);
@@ -139,7 +146,12 @@ internal sealed class FakeKubeStore
         }
     }
 
-    /// <summary>Deletes one object (a namespace takes everything in it along); null when there was none.</summary>
+    private static bool HasFinalizers(JsonObject obj) => FakeJson.Metadata(obj)["finalizers"] is JsonArray { Count: > 0 };
+
+    /// <summary>
+    /// Deletes one object (a namespace takes everything in it along); null when there was none. An object with
+    /// finalizers is only marked with a deletionTimestamp until an update removes the last one.
+    /// </summary>
     public StoredObject? Delete(ResourcePath path)
     {
         lock (_gate)
@@ -147,6 +159,22 @@ internal sealed class FakeKubeStore
             if (!_objects.TryGetValue(path.Key, out var existing))
             {
                 return null;
+            }
+
+            if (HasFinalizers(existing.Json))
+            {
+                // Finalizers hold the object: mark it for deletion and let their owners clean up and remove them.
+                if (FakeJson.Metadata(existing.Json)["deletionTimestamp"] is not null)
+                {
+                    return existing;
+                }
+
+                var marked = (JsonObject)existing.Json.DeepClone();
+                FakeJson.Metadata(marked)["deletionTimestamp"] = _time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+                var stored = StoredObject.Create(existing.Collection, existing.Namespace, existing.Name, ++_resourceVersion, marked);
+                _objects = _objects.SetItem(path.Key, stored);
+                Record("MODIFIED", stored, existing);
+                return stored;
             }
 
             if (path.Collection == NamespacesCollection)

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Guardrails.Policies.Resources;
+using Guardrails.Webhook.Cluster;
+using Guardrails.Webhook.Hosting;
+
+namespace Guardrails.Webhook.Provisioning;
+
+/// <summary>
+/// The one pre-check used by the controller's callers, the REST door and admission of Environment objects, with
+/// the team's other environments and namespace ownership taken from the caches.
+/// </summary>
+public sealed class EnvironmentPreCheckService
+{
+    private readonly PolicyStore _policies;
+    private readonly PlatformSettingsStore _settings;
+    private readonly IClusterStateSource _cluster;
+    private readonly EnvironmentCache _environments;
+
+    public EnvironmentPreCheckService(PolicyStore policies, PlatformSettingsStore settings, IClusterStateSource cluster, EnvironmentCache environments)
+    {
+        _policies = policies;
+        _settings = settings;
+        _cluster = cluster;
+        _environments = environments;
+    }
+
+    /// <summary>Null when no policy or platform settings are loaded yet (the caller decides what that means).</summary>
+    public PreCheckResult? PreCheck(EnvironmentRequest request, string environmentName)
+    {
+        if (_policies.Current is not { } policy || _settings.Current is not { } settings)
+        {
+            return null;
+        }
+
+        var snapshot = _cluster.Current;
+        var others = _environments.All()
+            .Where(e => e.Name != environmentName)
+            .Select(e =>
+            {
+                using var document = JsonDocument.Parse(e.Json);
+                var root = document.RootElement;
+                var gone = root.Child("metadata"u8).Child("deletionTimestamp"u8).IsPresent() || root.Child("status"u8).Child("phase"u8).AsString() == "Rejected";
+                return gone ? null : EnvironmentRequest.FromObject(root).Request;
+            })
+            .OfType<EnvironmentRequest>()
+            .Where(r => r.Team == request.Team)
+            .ToList();
+        return EnvironmentPreChecker.PreCheck(request, settings, policy, others, ns =>
+        {
+            if (snapshot.GetNamespace(ns) is not { } info)
+            {
+                return NamespaceOwnership.Absent;
+            }
+
+            if (!info.Labels.TryGetValue(ProvisioningLabels.ManagedBy, out var manager) || manager != ProvisioningLabels.ManagedByValue)
+            {
+                return NamespaceOwnership.NotOwnedByGuardrails;
+            }
+
+            return info.Labels.TryGetValue(ProvisioningLabels.Environment, out var owner) && owner == environmentName
+                ? NamespaceOwnership.OwnedByThisEnvironment
+                : NamespaceOwnership.OwnedByGuardrailsOtherEnvironment;
+        });
+    }
+}

@@ -1,0 +1,141 @@
+using System.Threading.Channels;
+using Guardrails.Webhook.Cluster;
+using Guardrails.Webhook.Cluster.Api;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Guardrails.Webhook.Provisioning;
+
+/// <summary>
+/// Watches Environments and reconciles each change, one Environment at a time, on the replica that holds the
+/// Lease. A periodic resync catches expired TTLs and drift.
+/// </summary>
+public sealed partial class ProvisioningController : BackgroundService
+{
+    private static readonly TimeSpan Resync = TimeSpan.FromSeconds(30);
+    private readonly IKubernetesApi _api;
+    private readonly EnvironmentCache _cache;
+    private readonly EnvironmentReconciler _reconciler;
+    private readonly LeaderElector _leader;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ProvisioningController> _logger;
+    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+    private readonly Lock _pendingLock = new();
+
+    public ProvisioningController(IKubernetesApi api, EnvironmentCache cache, EnvironmentReconciler reconciler, LeaderElector leader, TimeProvider time, ILogger<ProvisioningController> logger)
+    {
+        _api = api;
+        _cache = cache;
+        _reconciler = reconciler;
+        _leader = leader;
+        _time = time;
+        _logger = logger;
+        _cache.Changed += Enqueue;
+    }
+
+    public void Enqueue(string name)
+    {
+        lock (_pendingLock)
+        {
+            if (!_pending.Add(name))
+            {
+                return;
+            }
+        }
+
+        _queue.Writer.TryWrite(name);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var watch = new WatchCache(_api, ProvisioningApi.Environments, _cache, _logger, _time);
+        return Task.WhenAll(
+            Task.Run(() => watch.RunAsync(stoppingToken), stoppingToken),
+            Task.Run(() => LeadAsync(stoppingToken), stoppingToken),
+            Task.Run(() => WorkAsync(stoppingToken), stoppingToken));
+    }
+
+    private async Task LeadAsync(CancellationToken stoppingToken)
+    {
+        var lastResync = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wasLeader = _leader.IsLeader;
+            if (await _leader.TryAcquireOrRenewAsync(stoppingToken).ConfigureAwait(false)
+                && (!wasLeader || _time.GetUtcNow() - lastResync > Resync))
+            {
+                lastResync = _time.GetUtcNow();
+                foreach (var name in _cache.Names)
+                {
+                    Enqueue(name);
+                }
+            }
+
+            try
+            {
+                await Task.Delay(_leader.RenewInterval, _time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var name in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                lock (_pendingLock)
+                {
+                    _pending.Remove(name);
+                }
+
+                if (!_leader.IsLeader)
+                {
+                    // The leader will do it; a resync after winning the lease picks every Environment up again.
+                    continue;
+                }
+
+                ReconcileOutcome outcome;
+                try
+                {
+                    outcome = await _reconciler.ReconcileAsync(name, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is KubernetesApiException or HttpRequestException or IOException or TimeoutException)
+                {
+                    LogFailed(_logger, name, ex.Message);
+                    outcome = ReconcileOutcome.After(TimeSpan.FromSeconds(1));
+                }
+
+                if (outcome.RequeueAfter is { } delay)
+                {
+                    _ = RequeueLaterAsync(name, delay, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task RequeueLaterAsync(string name, TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, _time, stoppingToken).ConfigureAwait(false);
+            Enqueue(name);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+
+    [LoggerMessage(EventId = 520, Level = LogLevel.Warning, Message = "Reconciling Environment {Name} failed: {Reason}; retrying")]
+    private static partial void LogFailed(ILogger logger, string name, string reason);
+}
