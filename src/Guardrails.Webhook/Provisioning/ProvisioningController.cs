@@ -61,15 +61,23 @@ public sealed partial class ProvisioningController : BackgroundService
         var lastResync = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var wasLeader = _leader.IsLeader;
-            if (await _leader.TryAcquireOrRenewAsync(stoppingToken).ConfigureAwait(false)
-                && (!wasLeader || _time.GetUtcNow() - lastResync > Resync))
+            try
             {
-                lastResync = _time.GetUtcNow();
-                foreach (var name in _cache.Names)
+                var wasLeader = _leader.IsLeader;
+                if (await _leader.TryAcquireOrRenewAsync(stoppingToken).ConfigureAwait(false)
+                    && (!wasLeader || _time.GetUtcNow() - lastResync > Resync))
                 {
-                    Enqueue(name);
+                    lastResync = _time.GetUtcNow();
+                    foreach (var name in _cache.Names)
+                    {
+                        Enqueue(name);
+                    }
                 }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The lease loop must outlive any single failure, or leadership silently freezes.
+                LogLoopFailed(_logger, "lease", ex);
             }
 
             try
@@ -110,6 +118,12 @@ public sealed partial class ProvisioningController : BackgroundService
                     LogFailed(_logger, name, ex.Message);
                     outcome = ReconcileOutcome.After(TimeSpan.FromSeconds(1));
                 }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // An unexpected failure in one Environment must not stop the others from being reconciled.
+                    LogLoopFailed(_logger, name, ex);
+                    outcome = ReconcileOutcome.After(TimeSpan.FromSeconds(5));
+                }
 
                 if (outcome.RequeueAfter is { } delay)
                 {
@@ -135,6 +149,9 @@ public sealed partial class ProvisioningController : BackgroundService
             // Shutting down.
         }
     }
+
+    [LoggerMessage(EventId = 521, Level = LogLevel.Error, Message = "Provisioning controller: unexpected failure ({What}); continuing")]
+    private static partial void LogLoopFailed(ILogger logger, string what, Exception exception);
 
     [LoggerMessage(EventId = 520, Level = LogLevel.Warning, Message = "Reconciling Environment {Name} failed: {Reason}; retrying")]
     private static partial void LogFailed(ILogger logger, string name, string reason);

@@ -27,6 +27,8 @@ internal sealed class GuardrailsServer : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    public LogRecorder Logs { get; private init; } = new();
+
     public string PoliciesDirectory { get; }
 
     public Uri Address { get; }
@@ -59,11 +61,17 @@ internal sealed class GuardrailsServer : IAsyncDisposable
             PackReloadInterval = TimeSpan.FromMilliseconds(200),
         };
         options = configure?.Invoke(options) ?? options;
-        var app = GuardrailsHost.Build(options, logging: logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var recorder = new LogRecorder();
+        var app = GuardrailsHost.Build(options, logging: logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Warning);
+            logging.AddFilter<LogRecorder>("Guardrails", LogLevel.Debug);
+            logging.AddProvider(recorder);
+        });
         beforeStart?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new GuardrailsServer(app, root, policies, new Uri(address));
+        return new GuardrailsServer(app, root, policies, new Uri(address)) { Logs = recorder };
     }
 
     /// <summary>A client that trusts only this server's CA, speaking exactly the given HTTP version.</summary>

@@ -1,0 +1,152 @@
+using System.Text.Json.Nodes;
+using Guardrails.Webhook.Tests.Cluster;
+using Guardrails.Webhook.Tests.Support;
+
+namespace Guardrails.Webhook.Tests.Provisioning;
+
+/// <summary>The Environment lifecycle through the Kubernetes API, against the fake API server with real list/watch.</summary>
+public sealed class ProvisioningControllerTests
+{
+    private static readonly string[] Planned =
+    [
+        "/api/v1/namespaces/team-a-dev",
+        "/api/v1/namespaces/team-a-dev/resourcequotas/default-resourcequota",
+        "/api/v1/namespaces/team-a-dev/limitranges/default-limitrange",
+        "/apis/networking.k8s.io/v1/namespaces/team-a-dev/networkpolicies/default",
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/team-a-dev/roles/viewer",
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/team-a-dev/roles/editor",
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/team-a-dev/roles/admin",
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/team-a-dev/rolebindings/editor",
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/team-a-dev/rolebindings/viewer",
+        "/api/v1/namespaces/team-a-dev/serviceaccounts/deployer",
+    ];
+
+    [Fact]
+    public async Task An_environment_applied_through_the_API_becomes_ready_with_all_its_objects()
+    {
+        await using var harness = await ProvisioningHarness.StartAsync();
+
+        harness.ApplyEnvironment(ProvisioningHarness.Spec());
+
+        var environment = await harness.WaitForPhaseAsync("team-a-dev", "Ready");
+        var status = environment["status"]!;
+        status["namespace"]!.GetValue<string>().ShouldBe("team-a-dev");
+        status["conditions"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "Ready")!["status"]!.GetValue<string>().ShouldBe("True");
+        status["steps"]!.AsArray().Count.ShouldBeGreaterThanOrEqualTo(Planned.Length);
+        status["steps"]!.AsArray().ShouldAllBe(s => s!["durationMs"]!.GetValue<double>() >= 0);
+        environment["metadata"]!["finalizers"]!.AsArray().Select(f => f!.GetValue<string>()).ShouldContain("guardrails.dev/cleanup");
+        foreach (var path in Planned)
+        {
+            harness.Api.Get(path).ShouldNotBeNull(path);
+        }
+
+        var ns = harness.Api.Get("/api/v1/namespaces/team-a-dev")!;
+        ns["metadata"]!["labels"]!["pod-security.kubernetes.io/enforce"]!.GetValue<string>().ShouldBe("baseline");
+        var quota = harness.Api.Get(Planned[1])!;
+        quota["spec"]!["hard"]!["requests.cpu"]!.GetValue<string>().ShouldBe("4");
+        var editor = harness.Api.Get("/apis/rbac.authorization.k8s.io/v1/namespaces/team-a-dev/rolebindings/editor")!;
+        editor["subjects"]![0]!["name"]!.GetValue<string>().ShouldBe("alice");
+    }
+
+    [Fact]
+    public async Task Re_applying_the_same_environment_changes_nothing()
+    {
+        await using var harness = await ProvisioningHarness.StartAsync();
+        harness.ApplyEnvironment(ProvisioningHarness.Spec());
+        await harness.WaitForPhaseAsync("team-a-dev", "Ready");
+        var versions = Planned.ToDictionary(p => p, p => harness.Api.Get(p)!["metadata"]!["resourceVersion"]!.GetValue<string>());
+        harness.Api.ClearRequestLog();
+
+        await harness.ApplyEnvironmentAsKubectlAsync(ProvisioningHarness.Spec());
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        harness.Api.RequestLog.ShouldContain(r => r.Method == "PATCH" && r.Path.EndsWith("/environments/team-a-dev", StringComparison.Ordinal), "the re-apply itself reached the API");
+
+        foreach (var path in Planned)
+        {
+            harness.Api.Get(path)!["metadata"]!["resourceVersion"]!.GetValue<string>().ShouldBe(versions[path], path);
+        }
+
+        harness.Api.RequestLog.Where(r => r.Method == "PATCH" && r.Path.Contains("/namespaces/team-a-dev", StringComparison.Ordinal)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_request_over_the_team_budget_is_rejected_with_the_arithmetic_and_nothing_is_created()
+    {
+        await using var harness = await ProvisioningHarness.StartAsync();
+
+        harness.ApplyEnvironment(ProvisioningHarness.Spec(cpu: "100"));
+
+        var environment = await harness.WaitForPhaseAsync("team-a-dev", "Rejected");
+        var message = environment["status"]!["message"]!.GetValue<string>();
+        message.ShouldContain("budget");
+        message.ShouldContain("100");
+        environment["status"]!["conditions"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "Rejected")!["status"]!.GetValue<string>().ShouldBe("True");
+        harness.Api.Get("/api/v1/namespaces/team-a-dev").ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_failure_in_the_middle_of_applying_converges_on_retry()
+    {
+        await using var harness = await ProvisioningHarness.StartAsync();
+        harness.Api.FailNext(500, 2, "/roles/editor");
+
+        harness.ApplyEnvironment(ProvisioningHarness.Spec());
+
+        await harness.WaitForPhaseAsync("team-a-dev", "Ready");
+        harness.Api.RequestLog.Count(r => r.Path.EndsWith("/roles/editor", StringComparison.Ordinal)).ShouldBeGreaterThanOrEqualTo(3);
+        foreach (var path in Planned)
+        {
+            harness.Api.Get(path).ShouldNotBeNull(path);
+        }
+    }
+
+    [Fact]
+    public async Task Deleting_the_environment_removes_what_was_created()
+    {
+        await using var harness = await ProvisioningHarness.StartAsync();
+        harness.ApplyEnvironment(ProvisioningHarness.Spec());
+        await harness.WaitForPhaseAsync("team-a-dev", "Ready");
+
+        harness.Api.Delete("/apis/guardrails.dev/v1alpha1/environments/team-a-dev");
+
+        await LiveStateHarness.EventuallyAsync(
+            () => Task.FromResult(harness.Environment("team-a-dev") is null && harness.Api.Get("/api/v1/namespaces/team-a-dev") is null),
+            $"environment and namespace gone; environment now: {harness.Environment("team-a-dev")?.ToJsonString()}; logs: {string.Join("\n", harness.Live.Guardrails.Logs.Lines.Where(l => l.Contains("Provisioning", StringComparison.Ordinal) || l.Contains("Leader", StringComparison.Ordinal) || l.Contains("Environment", StringComparison.Ordinal)).TakeLast(30))}");
+        harness.Api.Get(Planned[1]).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task An_expired_ephemeral_environment_is_deleted_with_its_namespace()
+    {
+        await using var harness = await ProvisioningHarness.StartAsync();
+
+        harness.ApplyEnvironment(ProvisioningHarness.Spec(ttl: "2s"));
+        await harness.WaitForPhaseAsync("team-a-dev", "Ready");
+
+        await LiveStateHarness.EventuallyAsync(
+            () => Task.FromResult(harness.Environment("team-a-dev") is null && harness.Api.Get("/api/v1/namespaces/team-a-dev") is null),
+            $"expired environment removed; logs: {string.Join("\n", harness.Live.Guardrails.Logs.Lines.Where(l => l.Contains("Provisioning", StringComparison.Ordinal) || l.Contains("Leader", StringComparison.Ordinal) || l.Contains("Environment", StringComparison.Ordinal)).TakeLast(30))}");
+    }
+
+    [Fact]
+    public async Task A_bad_environment_is_refused_at_admission_with_its_reasons()
+    {
+        await using var harness = await ProvisioningHarness.StartAsync();
+        var environment = new JsonObject
+        {
+            ["apiVersion"] = "guardrails.dev/v1alpha1",
+            ["kind"] = "Environment",
+            ["metadata"] = new JsonObject { ["name"] = "team-a-dev" },
+            ["spec"] = ProvisioningHarness.Spec(cpu: "100"),
+        };
+        var review = JsonNode.Parse(Fixtures.Wrap(environment, "env-1", "guardrails.dev", "v1alpha1", "Environment"))!;
+        review["request"]!.AsObject().Remove("namespace");
+        using var client = harness.Live.Guardrails.CreateClient();
+
+        var verdict = await harness.Live.ValidateAsync(client, review.ToJsonString());
+
+        verdict.Allowed.ShouldBeFalse();
+        verdict.Message!.ShouldStartWith("Guardrails refused Environment team-a-dev");
+        verdict.Message.ShouldContain("budget");
+    }
+}
