@@ -4,6 +4,12 @@ using Guardrails.LoadTest;
 // Load benchmark: HTTPS keep-alive load at /validate with a recorded Deployment, and in the same run at /floor
 // (same server, same TLS and body read, a fixed allowed AdmissionReview): the floor.
 // Usage: dotnet run -c Release --project benchmarks/Guardrails.LoadTest -- [--seconds N] [--connections N]
+//    or: ... -- --provisioning [--requests N] [--api-latency-ms N]   (REST request to Ready against a fake API server)
+if (args.Contains("--provisioning"))
+{
+    return await ProvisioningBenchmark.RunAsync(FindRepo(), ArgValue(args, "--requests", 40), TimeSpan.FromMilliseconds(ArgValue(args, "--api-latency-ms", 5)));
+}
+
 var seconds = ArgValue(args, "--seconds", 10);
 var connections = ArgValue(args, "--connections", 16);
 var repo = FindRepo();
