@@ -85,14 +85,9 @@ public static class AdmissionReviewReader
             throw new AdmissionReviewException("request.kind.kind is missing");
         }
 
-        var operation = request.Child("operation"u8).AsString() switch
-        {
-            "CREATE" => AdmissionOperation.Create,
-            "UPDATE" => AdmissionOperation.Update,
-            "DELETE" => AdmissionOperation.Delete,
-            "CONNECT" => AdmissionOperation.Connect,
-            var other => throw new AdmissionReviewException($"request.operation must be CREATE, UPDATE, DELETE or CONNECT, not {Quote(other)}"),
-        };
+        var operationText = request.Child("operation"u8).AsString();
+        var operation = AdmissionOperations.Parse(operationText)
+            ?? throw new AdmissionReviewException($"request.operation must be CREATE, UPDATE, DELETE or CONNECT, not {Quote(operationText)}");
 
         var obj = request.Child("object"u8);
         var oldObj = request.Child("oldObject"u8);

@@ -74,14 +74,7 @@ public static class ManifestEvaluator
     {
         var request = review.Child("request"u8);
         var kind = request.Child("kind"u8).Child("kind"u8).AsString();
-        var operation = request.Child("operation"u8).AsString() switch
-        {
-            "CREATE" => AdmissionOperation.Create,
-            "UPDATE" => AdmissionOperation.Update,
-            "DELETE" => AdmissionOperation.Delete,
-            "CONNECT" => AdmissionOperation.Connect,
-            _ => (AdmissionOperation?)null,
-        };
+        var operation = AdmissionOperations.Parse(request.Child("operation"u8).AsString());
         if (kind is null || operation is null)
         {
             return null;
