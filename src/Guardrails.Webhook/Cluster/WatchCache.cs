@@ -60,8 +60,15 @@ public sealed partial class WatchCache
                 LogExpired(_logger, _type.Plural);
                 resourceVersion = null;
             }
-            catch (Exception ex) when (ex is KubernetesApiException or HttpRequestException or IOException or JsonException or TimeoutException or OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // Any failure, the API's or a sink's, ends in a fresh list after a backoff: a watch that silently
+                // stopped would leave the cache stale forever while still looking synced.
+                if (ex is not (KubernetesApiException or HttpRequestException or IOException or JsonException or TimeoutException or OperationCanceledException))
+                {
+                    resourceVersion = null;
+                }
+
                 failures++;
                 Failing ??= (ex.Message, _time.GetUtcNow());
                 var delay = Backoff(failures);
@@ -135,6 +142,7 @@ public sealed partial class WatchCache
                 }
 
                 resourceVersion = version ?? resourceVersion;
+                LogEvent(_logger, _type.Plural, change.Type, resourceVersion);
             }
         }
 
@@ -150,6 +158,9 @@ public sealed partial class WatchCache
         return TimeSpan.FromMilliseconds(exponential.TotalMilliseconds * (0.5 + (Random.Shared.NextDouble() / 2)));
 #pragma warning restore CA5394
     }
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Debug, Message = "Watch {Resource}: {Type} at resourceVersion {ResourceVersion}")]
+    private static partial void LogEvent(ILogger logger, string resource, string type, string resourceVersion);
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Listed {Resource}: {Count} object(s) at resourceVersion {ResourceVersion}")]
     private static partial void LogListed(ILogger logger, string resource, int count, string resourceVersion);

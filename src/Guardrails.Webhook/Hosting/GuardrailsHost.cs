@@ -28,7 +28,12 @@ public static class GuardrailsHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
 
         // Logs on stderr keep stdout for the printed manifests: `guardrails serve > webhooks.yaml` must stay valid YAML.
-        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        // A slow stderr must never slow admission: when the console queue is full, drop log lines rather than wait.
+        builder.Logging.AddConsole(console =>
+        {
+            console.LogToStandardErrorThreshold = LogLevel.Trace;
+            console.QueueFullMode = Microsoft.Extensions.Logging.Console.ConsoleLoggerQueueFullMode.DropWrite;
+        });
         if (logging is not null)
         {
             logging(builder.Logging);

@@ -8,6 +8,12 @@ public static class EnvironmentAdmission
 {
     public static AdmissionDecision Decide(AdmissionReview review, EnvironmentPreCheckService preCheck)
     {
+        // An Environment being deleted only loses its finalizer from here on: refusing that would make it undeletable.
+        if (review.Object.Child("metadata"u8).Child("deletionTimestamp"u8).IsPresent())
+        {
+            return AdmissionDecision.Allow("Environment is being deleted");
+        }
+
         var parsed = EnvironmentRequest.FromObject(review.Object);
         if (parsed.Request is not { } request)
         {

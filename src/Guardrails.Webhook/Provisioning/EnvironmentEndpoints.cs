@@ -131,6 +131,7 @@ public static class EnvironmentEndpoints
         var api = services.GetRequiredService<IKubernetesApi>();
         var cache = services.GetRequiredService<EnvironmentCache>();
         var clock = Stopwatch.StartNew();
+        // Never disposed: the cache may raise one last event after we unsubscribe, and Release must not throw then.
         var changed = new SemaphoreSlim(0);
         void OnChanged(string changedName)
         {
@@ -188,7 +189,6 @@ public static class EnvironmentEndpoints
         finally
         {
             cache.Changed -= OnChanged;
-            changed.Dispose();
         }
     }
 

@@ -152,10 +152,13 @@ public sealed partial class EnvironmentReconciler
         if (ns is not null && owned)
         {
             // Deleting the namespace takes everything the plan put in it along.
+            LogCleanupStep(_logger, name, "delete namespace");
             await IgnoreNotFound(_api.DeleteAsync(ResourceType.Namespaces.ObjectPath(null, ns), cancellationToken)).ConfigureAwait(false);
         }
 
+        LogCleanupStep(_logger, name, "status Deleting");
         await IgnoreNotFound(WriteStatusAsync(name, Status("Deleting", generation, ns, "cleaning up", [], readyStatus: "False", rejected: false), cancellationToken)).ConfigureAwait(false);
+        LogCleanupStep(_logger, name, "remove finalizer");
         await ApplyMetadataAsync(name, [.. finalizers.Where(f => f != ProvisioningApi.Finalizer)], planHash: null, cancellationToken).ConfigureAwait(false);
         LogDeleted(_logger, name, ns ?? "(none)");
         return ReconcileOutcome.Done;
@@ -211,7 +214,7 @@ public sealed partial class EnvironmentReconciler
             ["conditions"] = new JsonArray(
                 Condition("Ready", readyStatus, phase),
                 Condition("Rejected", rejected ? "True" : "False", rejected ? "PreCheckFailed" : "PreCheckPassed")),
-            ["steps"] = new JsonArray([.. steps.Select(s => new JsonObject { ["name"] = s.Name, ["durationMs"] = Math.Round(s.DurationMs, 3) })]),
+            ["steps"] = new JsonArray([.. steps.Select(s => new JsonObject { ["name"] = s.Name, ["durationMs"] = (long)Math.Round(s.DurationMs) })]),
         };
         if (ns is not null)
         {
@@ -241,6 +244,9 @@ public sealed partial class EnvironmentReconciler
             // Already gone: the goal of the call.
         }
     }
+
+    [LoggerMessage(EventId = 504, Level = LogLevel.Debug, Message = "Environment {Name}: {Step}")]
+    private static partial void LogCleanupStep(ILogger logger, string name, string step);
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Environment {Name} is Ready: namespace {Namespace} in {Milliseconds:0} ms")]
     private static partial void LogReady(ILogger logger, string name, string @namespace, double milliseconds);

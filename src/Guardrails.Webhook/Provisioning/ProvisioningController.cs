@@ -40,6 +40,7 @@ public sealed partial class ProvisioningController : BackgroundService
         {
             if (!_pending.Add(name))
             {
+                LogAlreadyQueued(_logger, name);
                 return;
             }
         }
@@ -82,7 +83,7 @@ public sealed partial class ProvisioningController : BackgroundService
 
             try
             {
-                await Task.Delay(_leader.RenewInterval, _time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(_leader.RenewInterval, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -104,10 +105,12 @@ public sealed partial class ProvisioningController : BackgroundService
 
                 if (!_leader.IsLeader)
                 {
-                    // The leader will do it; a resync after winning the lease picks every Environment up again.
+                    // Keep it: leadership may come back (or go to another replica, whose own watch sees the same change).
+                    _ = RequeueLaterAsync(name, _leader.RenewInterval, stoppingToken);
                     continue;
                 }
 
+                LogReconciling(_logger, name);
                 ReconcileOutcome outcome;
                 try
                 {
@@ -125,6 +128,7 @@ public sealed partial class ProvisioningController : BackgroundService
                     outcome = ReconcileOutcome.After(TimeSpan.FromSeconds(5));
                 }
 
+                LogReconciled(_logger, name, outcome.RequeueAfter?.TotalMilliseconds ?? -1);
                 if (outcome.RequeueAfter is { } delay)
                 {
                     _ = RequeueLaterAsync(name, delay, stoppingToken);
@@ -141,7 +145,7 @@ public sealed partial class ProvisioningController : BackgroundService
     {
         try
         {
-            await Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, _time, stoppingToken).ConfigureAwait(false);
+            await Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, stoppingToken).ConfigureAwait(false);
             Enqueue(name);
         }
         catch (OperationCanceledException)
@@ -152,6 +156,15 @@ public sealed partial class ProvisioningController : BackgroundService
 
     [LoggerMessage(EventId = 521, Level = LogLevel.Error, Message = "Provisioning controller: unexpected failure ({What}); continuing")]
     private static partial void LogLoopFailed(ILogger logger, string what, Exception exception);
+
+    [LoggerMessage(EventId = 523, Level = LogLevel.Debug, Message = "Reconciled Environment {Name}; again in {DelayMs:0} ms (-1: only on change)")]
+    private static partial void LogReconciled(ILogger logger, string name, double delayMs);
+
+    [LoggerMessage(EventId = 524, Level = LogLevel.Debug, Message = "Environment {Name} is already queued")]
+    private static partial void LogAlreadyQueued(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 522, Level = LogLevel.Debug, Message = "Reconciling Environment {Name}")]
+    private static partial void LogReconciling(ILogger logger, string name);
 
     [LoggerMessage(EventId = 520, Level = LogLevel.Warning, Message = "Reconciling Environment {Name} failed: {Reason}; retrying")]
     private static partial void LogFailed(ILogger logger, string name, string reason);

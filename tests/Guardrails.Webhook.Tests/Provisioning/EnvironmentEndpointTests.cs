@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 namespace Guardrails.Webhook.Tests.Provisioning;
 
 /// <summary>The self-serve REST door: who may ask, what a dry run shows, and Ready within 3 s.</summary>
+[Collection(ProvisioningLifecycleCollection.Name)]
 public sealed class EnvironmentEndpointTests
 {
     [Fact]

@@ -64,8 +64,12 @@ internal sealed class GuardrailsServer : IAsyncDisposable
         var recorder = new LogRecorder();
         var app = GuardrailsHost.Build(options, logging: logging =>
         {
+            // No console: dozens of servers writing to one test process's stderr can fill the console logger's
+            // queue, and a full queue blocks whoever logs. The recorder keeps what a failing test needs.
+            logging.ClearProviders();
             logging.SetMinimumLevel(LogLevel.Warning);
             logging.AddFilter<LogRecorder>("Guardrails", LogLevel.Debug);
+            logging.AddFilter<LogRecorder>("Microsoft", LogLevel.Error);
             logging.AddProvider(recorder);
         });
         beforeStart?.Invoke(app);

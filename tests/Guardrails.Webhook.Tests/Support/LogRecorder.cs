@@ -25,7 +25,7 @@ internal sealed class LogRecorder : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (category.StartsWith("Guardrails", StringComparison.Ordinal) && lines.Count < 5000)
+            if ((category.StartsWith("Guardrails", StringComparison.Ordinal) || logLevel >= LogLevel.Error) && lines.Count < 5000)
             {
                 lines.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {category}: {formatter(state, exception)} {exception?.GetType().Name} {exception?.Message}");
             }

@@ -268,6 +268,7 @@ internal sealed class FakeKubeHandler
                     while (watcher.Lines.TryRead(out var line))
                     {
                         await WriteLineAsync(response, line, end.Token);
+                        Interlocked.Increment(ref watcher.Written);
                     }
                 }
             }
