@@ -1,25 +1,34 @@
 using System.Diagnostics;
 using System.Globalization;
 using Guardrails.Webhook.Hosting.Tls;
+using Guardrails.Webhook.Provisioning;
 
 namespace Guardrails.E2E.Support;
 
 /// <summary>
-/// A real cluster with Guardrails registered in front of it, for one test collection: starts <c>guardrails serve</c>
-/// here, registers it (fenced to this run's namespaces), and waits until the apiserver really calls it. Cleanup runs
-/// even when start-up or tests fail: webhooks first, so a dead Guardrails never blocks anything, then the run's
-/// namespaces, then the process. Without <see cref="E2EEnvironment.KubeconfigVariable"/> it does nothing at all.
+/// A real cluster with Guardrails registered in front of it, for one test collection: installs the Environment CRD,
+/// starts <c>guardrails serve</c> here (with a copy of the packs whose platform settings list the run's own team, and
+/// a run namespace for its provisioning Lease), registers it (fenced to this run's namespaces and objects), and waits
+/// until the apiserver really calls it. Cleanup runs even when start-up or tests fail: the run's Environments first,
+/// while Guardrails can still run their finalizer, then the webhooks, so a dead Guardrails never blocks anything, then
+/// the run's namespaces, the CRD if the run installed it, and the process last. Without
+/// <see cref="E2EEnvironment.KubeconfigVariable"/> it does nothing at all.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan EffectiveTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan NamespaceReadyTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan EnvironmentDeleteTimeout = TimeSpan.FromSeconds(60);
 
     private Kubectl? _kubectl;
     private GuardrailsProcess? _server;
     private WebhookRegistration? _registration;
+    private EnvironmentCrd? _crd;
+    private PlatformSettings? _settings;
     private string? _admissionNamespace;
+    private string? _workDirectory;
+    private string? _provisioningConflict;
     private bool _cleanedUp;
 
     public E2EEnvironment Environment { get; } = E2EEnvironment.FromProcess();
@@ -29,6 +38,22 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>A namespace of this run where the webhooks apply; no quota in it.</summary>
     public string AdmissionNamespace => _admissionNamespace ?? throw NotStarted();
+
+    /// <summary>
+    /// The run's provisioning team, listed (with a budget of <see cref="RunPolicies.BudgetCpu"/> CPU and
+    /// <see cref="RunPolicies.BudgetMemory"/>) only in the platform settings this run's Guardrails serves; its
+    /// environments' namespaces, <c>{Team}-{name}</c>, can therefore never collide with another run's.
+    /// </summary>
+    public string Team => $"e2e-{RunId}";
+
+    /// <summary>
+    /// Guardrails' <c>--namespace</c>: a run namespace (<c>guardrails-e2e-{run}-system</c>) holding its provisioning
+    /// Lease. Nothing under test is in it, so nothing under test is exempt.
+    /// </summary>
+    internal string OwnNamespace => $"guardrails-e2e-{RunId}-system";
+
+    /// <summary>The platform settings the run's Guardrails serves, read back with the product's parser.</summary>
+    internal PlatformSettings Settings => _settings ?? throw NotStarted();
 
     internal Kubectl Kubectl => _kubectl ?? throw NotStarted();
 
@@ -69,6 +94,19 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>The first line of every test: without a cluster the test is reported skipped, with the reason.</summary>
     public void SkipUnlessConfigured() => Environment.SkipUnlessConfigured();
+
+    /// <summary>
+    /// The first line of every provisioning test: skipped without a cluster; failed, with the reason, when the cluster
+    /// holds something the run's provisioning controller must not touch (it was then never allowed to lead).
+    /// </summary>
+    public void RequireProvisioning()
+    {
+        SkipUnlessConfigured();
+        if (_provisioningConflict is not null)
+        {
+            Assert.Fail($"provisioning was not enabled for this run: {_provisioningConflict}");
+        }
+    }
 
     /// <summary>A fresh namespace of this run (labelled, so the webhooks apply), ready for pods.</summary>
     internal async Task<string> CreateNamespaceAsync(string purpose, CancellationToken cancellationToken)
@@ -145,15 +183,38 @@ public sealed class ClusterFixture : IAsyncLifetime
         // Before anything is started: an unreachable cluster fails here, in kubectl's own words.
         (await _kubectl.RunAsync(["get", "--raw", "/version"], timeout: TimeSpan.FromSeconds(30), cancellationToken: cancellationToken))
             .EnsureSuccess($"reaching the cluster of {Environment.Kubeconfig}");
-        Log($"E2E run {RunId}: cluster reachable; starting guardrails serve");
+        Log($"E2E run {RunId}: cluster reachable");
 
-        _server = await GuardrailsProcess.StartAsync(Environment, cancellationToken);
+        // Written (and loaded with the product's readers) before the cluster is touched: a broken copy fails here.
+        _workDirectory = Directory.CreateTempSubdirectory("guardrails-e2e-policies-").FullName;
+        var policies = Path.Combine(_workDirectory, "policies");
+        _settings = RunPolicies.Write(policies, Team);
+
+        // Before serve starts: its Environment watch would otherwise back off (up to 30 s) while the CRD is missing.
+        _crd = await EnvironmentCrd.LookUpAsync(_kubectl, cancellationToken);
+        await _crd.InstallAsync(_kubectl, cancellationToken);
+        Log($"CRD {EnvironmentCrd.Name} established ({(_crd.ExistedBefore ? "it was already installed and stays" : "installed by this run, removed at the end")})");
+
+        // The controller leads (and so provisions) only once its Lease namespace exists; on a conflict it never does.
+        _provisioningConflict = await ProvisioningPreflight.FindConflictAsync(_kubectl, _crd.ExistedBefore, cancellationToken);
+        if (_provisioningConflict is null)
+        {
+            await CreateNamespaceAsync("system", cancellationToken);
+        }
+        else
+        {
+            Log($"provisioning stays off for this run (its cases will fail saying why): {_provisioningConflict}");
+        }
+
+        Log($"starting guardrails serve with {policies} (team {Team} added to platform.yaml) and --namespace {OwnNamespace}");
+
+        _server = await GuardrailsProcess.StartAsync(Environment, policies, OwnNamespace, cancellationToken);
         Log($"guardrails serve ready at {_server.BaseAddress}");
         _admissionNamespace = await CreateNamespaceAsync("admission", cancellationToken);
 
         var url = _server.BaseAddress.GetLeftPart(UriPartial.Authority);
         var caBundle = await File.ReadAllTextAsync(_server.CaFile, cancellationToken);
-        _registration = await WebhookRegistration.ApplyAsync(_kubectl, caBundle, url, RunId, cancellationToken);
+        _registration = await WebhookRegistration.ApplyAsync(_kubectl, caBundle, url, RunId, OwnNamespace, cancellationToken);
         Log($"webhook configurations {_registration.Name} registered for {url}");
         await WaitUntilEffectiveAsync(cancellationToken);
     }
@@ -201,7 +262,16 @@ public sealed class ClusterFixture : IAsyncLifetime
         _cleanedUp = true;
         var failures = new List<Exception>();
 
-        // 1. The webhooks, while Guardrails still answers: from here on nothing in the cluster depends on it.
+        // 1. The run's Environments, while Guardrails still runs: its finalizer removes each one's namespace, and
+        //    nothing else can (an Environment whose finalizer never runs stays forever, and so would the CRD).
+        //    Without a running Guardrails there is nobody to wait for: step 3 removes them.
+        var environmentsLeft = false;
+        if (_crd is { Established: true } && _kubectl is not null)
+        {
+            environmentsLeft = _server is not { HasExited: false } || await DeleteEnvironmentsAsync(_kubectl, failures);
+        }
+
+        // 2. The webhooks, while Guardrails still answers: from here on nothing in the cluster depends on it.
         if (_registration is not null && _kubectl is not null)
         {
             try
@@ -214,7 +284,14 @@ public sealed class ClusterFixture : IAsyncLifetime
             }
         }
 
-        // 2. Every namespace of this run, by label, so one created by a call that timed out client-side goes too.
+        // 3. What step 1 could not remove: finalizers dropped by hand (no webhook judges that any more), and the
+        //    namespaces of the run's team, so that neither they nor the CRD are left behind.
+        if (environmentsLeft && _kubectl is not null)
+        {
+            await ForceRemoveEnvironmentsAsync(_kubectl, failures);
+        }
+
+        // 4. Every namespace of this run, by label, so one created by a call that timed out client-side goes too.
         //    Not waited for: namespace finalization can take minutes and nothing depends on it.
         if (_kubectl is not null)
         {
@@ -234,15 +311,92 @@ public sealed class ClusterFixture : IAsyncLifetime
             }
         }
 
-        // 3. The process, last, so it could answer the apiserver until its registration was gone.
+        // 5. The CRD, only if this run installed it, and only now that the run's Environments are gone.
+        if (_crd is not null && _kubectl is not null && await _crd.DeleteIfInstalledByRunAsync(_kubectl) is { } crdFailure)
+        {
+            failures.Add(new InvalidOperationException(crdFailure));
+        }
+
+        // 6. The process, last, so it could answer the apiserver until its registration was gone.
         if (_server is not null)
         {
             await _server.DisposeAsync();
         }
 
+        if (_workDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(_workDirectory, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: a temp dir left behind is not a test failure.
+            }
+        }
+
         if (failures.Count > 0)
         {
             throw new AggregateException($"cleaning up E2E run {RunId} (label {TestObjects.RunLabel}={RunId}) failed", failures);
+        }
+    }
+
+    /// <summary>Deletes the run's Environments and waits (bounded) for their finalizer; true when some are left.</summary>
+    private async Task<bool> DeleteEnvironmentsAsync(Kubectl kubectl, List<Exception> failures)
+    {
+        var seconds = (int)EnvironmentDeleteTimeout.TotalSeconds;
+        try
+        {
+            // Not the test's token: cleanup must run even when the test was cancelled.
+            var deleted = await kubectl.RunAsync(
+                ["delete", EnvironmentObjects.Resource, "-l", $"{TestObjects.RunLabel}={RunId}", "--ignore-not-found", "--wait=true", $"--timeout={seconds}s"],
+                timeout: EnvironmentDeleteTimeout + TimeSpan.FromSeconds(15),
+                cancellationToken: CancellationToken.None);
+            if (deleted.Succeeded)
+            {
+                return false;
+            }
+
+            failures.Add(new InvalidOperationException(
+                $"the run's Environments were not removed within {seconds} s (Guardrails' finalizer {ProvisioningApi.Finalizer} did not run); "
+                + $"their finalizers are removed by hand next:\n{deleted}\nguardrails serve log:\n{_server?.RecentLog}"));
+        }
+        catch (TimeoutException ex)
+        {
+            failures.Add(ex);
+        }
+
+        return true;
+    }
+
+    private async Task ForceRemoveEnvironmentsAsync(Kubectl kubectl, List<Exception> failures)
+    {
+        try
+        {
+            var left = await kubectl.RunAsync(
+                ["get", EnvironmentObjects.Resource, "-l", $"{TestObjects.RunLabel}={RunId}", "-o", "name"], cancellationToken: CancellationToken.None);
+            foreach (var name in left.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                // Marked deleted first (step 1 may have timed out before asking): no finalizer can be added after that.
+                await kubectl.RunAsync(["delete", name, "--wait=false", "--ignore-not-found"], cancellationToken: CancellationToken.None);
+                var patched = await kubectl.RunAsync(
+                    ["patch", name, "--type=merge", "-p", """{"metadata":{"finalizers":null}}"""], cancellationToken: CancellationToken.None);
+                if (!patched.Succeeded && !patched.Stderr.Contains("NotFound", StringComparison.Ordinal) && !patched.Stderr.Contains("not found", StringComparison.Ordinal))
+                {
+                    failures.Add(new InvalidOperationException($"removing the finalizer of {name} failed:\n{patched}"));
+                }
+            }
+
+            var namespaces = await kubectl.RunAsync(
+                ["delete", "namespace", "-l", $"{ProvisioningLabels.Team}={Team}", "--wait=false", "--ignore-not-found"], cancellationToken: CancellationToken.None);
+            if (!namespaces.Succeeded)
+            {
+                failures.Add(new InvalidOperationException($"deleting the namespaces of team {Team} failed:\n{namespaces}"));
+            }
+        }
+        catch (TimeoutException ex)
+        {
+            failures.Add(ex);
         }
     }
 

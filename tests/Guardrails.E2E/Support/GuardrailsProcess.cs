@@ -6,19 +6,16 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Guardrails.Tests;
 
 namespace Guardrails.E2E.Support;
 
 /// <summary>
 /// <c>guardrails serve</c> as a child process of the test run, exactly as an operator starts it: its own data dir, the
-/// repository's packs, live cluster state from the test kubeconfig. Killed on dispose, and when the test host exits.
+/// run's copy of the repository's packs and platform settings, live cluster state and provisioning from the test
+/// kubeconfig. Killed on dispose, and when the test host exits.
 /// </summary>
 internal sealed class GuardrailsProcess : IAsyncDisposable
 {
-    /// <summary>Guardrails' own namespace; no test namespace has this name, so nothing under test is exempt.</summary>
-    public const string OwnNamespace = "guardrails";
-
     // Generous: the first start generates a CA, and with --kubeconfig readiness waits for the cluster caches to sync.
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(10);
@@ -77,11 +74,20 @@ internal sealed class GuardrailsProcess : IAsyncDisposable
         }
     }
 
+    /// <param name="environment">The cluster and the address the apiserver dials.</param>
+    /// <param name="policiesDirectory">The packs and platform settings to serve (<c>--policies</c>).</param>
+    /// <param name="ownNamespace">
+    /// <c>--namespace</c>: exempt from the packs, left out of the webhooks' namespaces, and where the provisioning
+    /// controller keeps its Lease (it leads, and so provisions, only once that namespace exists).
+    /// </param>
+    /// <param name="cancellationToken">Bounds start-up.</param>
     /// <exception cref="InvalidOperationException">guardrails.dll is missing, or serve exited before it was ready (its output is in the message).</exception>
     /// <exception cref="TimeoutException">serve did not report ready in time.</exception>
-    public static async Task<GuardrailsProcess> StartAsync(E2EEnvironment environment, CancellationToken cancellationToken)
+    public static async Task<GuardrailsProcess> StartAsync(E2EEnvironment environment, string policiesDirectory, string ownNamespace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(environment);
+        ArgumentException.ThrowIfNullOrEmpty(policiesDirectory);
+        ArgumentException.ThrowIfNullOrEmpty(ownNamespace);
         var kubeconfig = environment.Kubeconfig ?? throw new InvalidOperationException(E2EEnvironment.SkipMessage);
         var dll = Path.Combine(AppContext.BaseDirectory, "guardrails.dll");
         if (!File.Exists(dll))
@@ -107,9 +113,9 @@ internal sealed class GuardrailsProcess : IAsyncDisposable
             dll, "serve",
             "--urls", string.Create(CultureInfo.InvariantCulture, $"https://{bind}:{port}"),
             "--data-dir", dataDir,
-            "--policies", RepoPaths.Policies,
+            "--policies", policiesDirectory,
             "--kubeconfig", kubeconfig,
-            "--namespace", OwnNamespace,
+            "--namespace", ownNamespace,
             "--no-manifests",
         ];
 

@@ -37,10 +37,14 @@ internal sealed class WebhookRegistration
     public string DeleteCommand => $"kubectl delete {ValidatingResource}/{Name} {MutatingResource}/{Name} --ignore-not-found";
 
     /// <summary>The product's manifests with this run's name, label, and selectors on the run label.</summary>
+    /// <param name="caBundlePem">The CA the serving certificate chains to.</param>
+    /// <param name="url">Where the apiserver calls Guardrails.</param>
+    /// <param name="runId">The run label's value.</param>
+    /// <param name="ownNamespace">Guardrails' <c>--namespace</c>, which the product's manifests leave out.</param>
     /// <exception cref="InvalidOperationException">Render's output no longer has the shape the fence is written for.</exception>
-    public static string Render(string caBundlePem, string url, string runId)
+    public static string Render(string caBundlePem, string url, string runId, string ownNamespace)
     {
-        var yaml = WebhookManifests.Render(caBundlePem, new WebhookManifestOptions { Url = url, OwnNamespace = GuardrailsProcess.OwnNamespace });
+        var yaml = WebhookManifests.Render(caBundlePem, new WebhookManifestOptions { Url = url, OwnNamespace = ownNamespace });
         var name = NameFor(runId);
         var label = TestObjects.RunLabel;
         yaml = ReplaceEach(yaml, RenderedName, $"metadata:\n  name: {name}\n");
@@ -62,11 +66,11 @@ internal sealed class WebhookRegistration
 
     /// <summary>Applies the fenced configurations, then reads them back and checks the fence is what the apiserver holds.</summary>
     /// <exception cref="InvalidOperationException">Applying failed, or the stored configurations are not fenced (they are deleted again first).</exception>
-    public static async Task<WebhookRegistration> ApplyAsync(Kubectl kubectl, string caBundlePem, string url, string runId, CancellationToken cancellationToken)
+    public static async Task<WebhookRegistration> ApplyAsync(Kubectl kubectl, string caBundlePem, string url, string runId, string ownNamespace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(kubectl);
         var registration = new WebhookRegistration(NameFor(runId), runId, url);
-        var yaml = Render(caBundlePem, url, runId);
+        var yaml = Render(caBundlePem, url, runId, ownNamespace);
         try
         {
             (await kubectl.RunAsync(["apply", "-f", "-"], yaml, cancellationToken: cancellationToken)).EnsureSuccess("registering the webhooks");

@@ -1,0 +1,100 @@
+using Guardrails.Policies.Packs;
+using Guardrails.Policies.Quantities;
+using Guardrails.Tests;
+using Guardrails.Webhook.Hosting;
+using Guardrails.Webhook.Provisioning;
+
+namespace Guardrails.E2E.Support;
+
+/// <summary>
+/// The policies directory the run's Guardrails serves: a copy of the repository's <c>policies/</c> whose
+/// <c>platform.yaml</c> also lists the run's own team, with a budget. Teams are cluster-wide (their environments'
+/// namespaces are <c>{team}-{name}</c>), so a team of its own keeps one run's environments, namespaces and budget
+/// apart from every other's. The shipped packs, teams and tiers are kept as they are.
+/// </summary>
+internal static class RunPolicies
+{
+    public const string BudgetCpu = "4";
+    public const string BudgetMemory = "8Gi";
+
+    private const string SettingsFile = "platform.yaml";
+
+    // The shipped file's shape; if it changes, the insertion below must be re-checked, so a mismatch fails loudly.
+    private const string TeamsLine = "\n  teams:\n";
+    private const string TeamIndent = "    ";
+
+    /// <summary>Writes the copy into <paramref name="directory"/> and returns its settings as Guardrails will read them.</summary>
+    /// <exception cref="InvalidOperationException">The shipped settings no longer have the expected shape, or the copy does not load.</exception>
+    public static PlatformSettings Write(string directory, string team)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var file in Directory.GetFiles(RepoPaths.Policies))
+        {
+            File.Copy(file, Path.Combine(directory, Path.GetFileName(file)), overwrite: true);
+        }
+
+        var path = Path.Combine(directory, SettingsFile);
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"{Path.Combine(RepoPaths.Policies, SettingsFile)} is missing: the provisioning cases add their team to it");
+        }
+
+        var text = File.ReadAllText(path).ReplaceLineEndings("\n");
+        var found = text.Split(TeamsLine).Length - 1;
+        if (found != 1)
+        {
+            throw new InvalidOperationException(
+                $"{SettingsFile} has {found} lines '  teams:' (expected one, with teams indented by four spaces); update RunPolicies to add the run's team");
+        }
+
+        var entry = $"{TeamIndent}{team}:\n"
+            + $"{TeamIndent}  budget:\n"
+            + $"{TeamIndent}    cpu: \"{BudgetCpu}\"\n"
+            + $"{TeamIndent}    memory: {BudgetMemory}\n";
+        File.WriteAllText(path, text.Replace(TeamsLine, TeamsLine + entry, StringComparison.Ordinal));
+        return Verify(directory, team);
+    }
+
+    /// <summary>
+    /// Loads the copy with the product's own readers, as <c>guardrails serve</c> will: a copy it would refuse would
+    /// otherwise only show as environments that never become Ready.
+    /// </summary>
+    private static PlatformSettings Verify(string directory, string team)
+    {
+        var packs = PackDirectory.Load(directory);
+        if (!packs.Succeeded)
+        {
+            throw new InvalidOperationException($"the run's copy of the packs in {directory} does not load: {string.Join("; ", packs.Errors)}");
+        }
+
+        if (PackDirectory.ReadSources(directory, out var sources) is { } unreadable)
+        {
+            throw new InvalidOperationException($"the run's copy of the policies in {directory} cannot be read: {unreadable}");
+        }
+
+        var loaded = PlatformSettingsParser.Load(sources);
+        if (!loaded.Succeeded)
+        {
+            throw new InvalidOperationException($"the run's copy of {SettingsFile} in {directory} does not load: {string.Join("; ", loaded.Errors)}");
+        }
+
+        var shippedFile = Path.Combine(RepoPaths.Policies, SettingsFile);
+        var shipped = PlatformSettingsParser.Parse(new PackSource(shippedFile, File.ReadAllText(shippedFile)));
+        var settings = loaded.Settings;
+        if (!settings.Teams.TryGetValue(team, out var added)
+            || added.Budget.Cpu != Quantity.Parse(BudgetCpu)
+            || added.Budget.Memory != Quantity.Parse(BudgetMemory))
+        {
+            throw new InvalidOperationException($"the run's copy of {SettingsFile} does not give team {team} the budget cpu {BudgetCpu}, memory {BudgetMemory}");
+        }
+
+        if (shipped.Settings is { } original
+            && (!original.Tiers.Keys.Order(StringComparer.Ordinal).SequenceEqual(settings.Tiers.Keys.Order(StringComparer.Ordinal))
+                || original.Teams.Keys.Any(t => !settings.Teams.ContainsKey(t))))
+        {
+            throw new InvalidOperationException($"adding team {team} changed the shipped tiers or teams of {SettingsFile}");
+        }
+
+        return settings;
+    }
+}
