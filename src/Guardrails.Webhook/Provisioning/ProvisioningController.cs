@@ -13,6 +13,7 @@ namespace Guardrails.Webhook.Provisioning;
 public sealed partial class ProvisioningController : BackgroundService
 {
     private static readonly TimeSpan Resync = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ReconcileDeadline = TimeSpan.FromSeconds(30);
     private readonly IKubernetesApi _api;
     private readonly EnvironmentCache _cache;
     private readonly EnvironmentReconciler _reconciler;
@@ -112,9 +113,13 @@ public sealed partial class ProvisioningController : BackgroundService
 
                 LogReconciling(_logger, name);
                 ReconcileOutcome outcome;
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+
+                // A reconcile that stops making progress must not hold up every other Environment: cancel and retry.
+                deadline.CancelAfter(ReconcileDeadline);
                 try
                 {
-                    outcome = await _reconciler.ReconcileAsync(name, stoppingToken).ConfigureAwait(false);
+                    outcome = await _reconciler.ReconcileAsync(name, deadline.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is KubernetesApiException or HttpRequestException or IOException or TimeoutException)
                 {
