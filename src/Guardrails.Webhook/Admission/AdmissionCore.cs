@@ -74,14 +74,14 @@ public static class AdmissionCore
             }
 
             // Check and reserve as one step per namespace: two requests that each fit but not together must not both pass.
+            // The snapshot taken above is enough: it reads reservations from the ledger when quota is asked for.
             var ns = request.Namespace ?? "default";
             lock (reservations.AdmissionLock(ns))
             {
-                var snapshot = cluster.Current;
-                var verdict = policy.Evaluate(request with { Cluster = snapshot }, EvaluationMode.Validate);
+                var verdict = policy.Evaluate(request, EvaluationMode.Validate);
                 if (verdict.Allowed && verdict.Claims.Count > 0)
                 {
-                    var quotas = snapshot.GetQuota(ns).Quotas;
+                    var quotas = state.GetQuota(ns).Quotas;
                     reservations.Reserve(verdict.Claims, claim => quotas.First(q => q.Name == claim.Quota).UsedOf(claim.Resource));
                 }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Guardrails.Policies.Resources;
 using Guardrails.Webhook.Cluster;
+using Guardrails.Policies.State;
 using Guardrails.Webhook.Hosting;
 
 namespace Guardrails.Webhook.Provisioning;
@@ -45,21 +46,24 @@ public sealed class EnvironmentPreCheckService
             .OfType<EnvironmentRequest>()
             .Where(r => r.Team == request.Team)
             .ToList();
-        return EnvironmentPreChecker.PreCheck(request, settings, policy, others, ns =>
+        return EnvironmentPreChecker.PreCheck(request, settings, policy, others, ns => OwnershipOf(snapshot, ns, environmentName));
+    }
+
+    /// <summary>Who owns a namespace, by the labels Guardrails puts on the namespaces it creates.</summary>
+    public static NamespaceOwnership OwnershipOf(IClusterSnapshot snapshot, string @namespace, string environmentName)
+    {
+        if (snapshot.GetNamespace(@namespace) is not { } info)
         {
-            if (snapshot.GetNamespace(ns) is not { } info)
-            {
-                return NamespaceOwnership.Absent;
-            }
+            return NamespaceOwnership.Absent;
+        }
 
-            if (!info.Labels.TryGetValue(ProvisioningLabels.ManagedBy, out var manager) || manager != ProvisioningLabels.ManagedByValue)
-            {
-                return NamespaceOwnership.NotOwnedByGuardrails;
-            }
+        if (!info.Labels.TryGetValue(ProvisioningLabels.ManagedBy, out var manager) || manager != ProvisioningLabels.ManagedByValue)
+        {
+            return NamespaceOwnership.NotOwnedByGuardrails;
+        }
 
-            return info.Labels.TryGetValue(ProvisioningLabels.Environment, out var owner) && owner == environmentName
-                ? NamespaceOwnership.OwnedByThisEnvironment
-                : NamespaceOwnership.OwnedByGuardrailsOtherEnvironment;
-        });
+        return info.Labels.TryGetValue(ProvisioningLabels.Environment, out var owner) && owner == environmentName
+            ? NamespaceOwnership.OwnedByThisEnvironment
+            : NamespaceOwnership.OwnedByGuardrailsOtherEnvironment;
     }
 }

@@ -147,9 +147,7 @@ public sealed partial class EnvironmentReconciler
             ?? (EnvironmentRequest.FromObject(environment).Request is { } request ? request.Namespace : null);
         // Only a namespace this Environment owns is removed; without live state ownership cannot be seen, and the
         // namespace name is this Environment's by construction ({team}-{name}).
-        var owned = _cluster.Current.GetNamespace(ns ?? "") is not { } info
-            || (info.Labels.TryGetValue(ProvisioningLabels.Environment, out var owner) && owner == name);
-        if (ns is not null && owned)
+        if (ns is not null && EnvironmentPreCheckService.OwnershipOf(_cluster.Current, ns, name) is NamespaceOwnership.Absent or NamespaceOwnership.OwnedByThisEnvironment)
         {
             // Deleting the namespace takes everything the plan put in it along.
             LogCleanupStep(_logger, name, "delete namespace");

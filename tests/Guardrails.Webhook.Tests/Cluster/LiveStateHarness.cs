@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Guardrails.Webhook.Tests.Cluster.Api;
+using Guardrails.Webhook.Tests.Hosting.Tls;
 using Guardrails.Webhook.Tests.Support;
 
 namespace Guardrails.Webhook.Tests.Cluster;
@@ -81,21 +82,8 @@ internal sealed class LiveStateHarness : IAsyncDisposable
     }
 
     /// <summary>Polls until the condition holds, at most 10 s (watches are fast; this only bounds a failure).</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-
-        throw new ShouldAssertException($"not within 10 s: {what}");
-    }
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what) =>
+        Eventually.WithinAsync(TimeSpan.FromSeconds(10), condition, what);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Guardrails.Webhook.Tests.Support;
 
@@ -25,22 +24,9 @@ public sealed class HotReloadTests
         return await AdmissionResponse.ReadAsync(http);
     }
 
-    /// <summary>Polls until the condition holds; returns how long it took, or fails after the promised time (plus scheduling slack).</summary>
-    private static async Task<TimeSpan> WithinAsync(Func<Task<bool>> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < Promise + TimeSpan.FromSeconds(1))
-        {
-            if (await condition())
-            {
-                return clock.Elapsed;
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-
-        throw new ShouldAssertException($"not within {Promise.TotalSeconds}s");
-    }
+    /// <summary>Polls until the condition holds; how long it took, or fails after the promised time (plus scheduling slack).</summary>
+    private static Task<TimeSpan> WithinAsync(Func<Task<bool>> condition) =>
+        Tls.Eventually.WithinAsync(Promise + TimeSpan.FromSeconds(1), condition, $"not within the promised {Promise.TotalSeconds}s");
 
     [Fact]
     public async Task A_valid_edit_takes_effect_within_two_seconds_without_restart()
