@@ -53,4 +53,17 @@ public sealed class AdmissionMetricsTests
         (await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken))
             .ShouldContain("""guardrails_pack_reloads_total{result="failure"} 1""");
     }
+
+    [Fact]
+    public async Task Requests_judged_without_synced_cluster_state_are_counted()
+    {
+        await using var harness = await Cluster.LiveStateHarness.StartAsync(bed => bed.Server.FailNext(503, 1000, "resourcequotas"));
+        using var client = harness.Guardrails.CreateClient();
+
+        var verdict = await harness.ValidateAsync(client, Cluster.LiveStateHarness.Deployment("web", 1, "1"));
+        var metrics = await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+
+        verdict.Warnings.ShouldHaveSingleItem().ShouldContain("cluster state is unavailable");
+        metrics.ShouldContain("""guardrails_cluster_state_stale_total{reason="not-synced"} 1""");
+    }
 }
