@@ -20,10 +20,6 @@ public sealed class ClusterSnapshot : IClusterSnapshot
         _quotas = quotas.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    public int NamespaceCount => _namespaces.Count;
-
-    public int QuotaCount => _quotas.Values.Sum(q => q.Quotas.Count);
-
     public NamespaceInfo? GetNamespace(string name) => _namespaces.GetValueOrDefault(name);
 
     public NamespaceQuota GetQuota(string @namespace) => _quotas.GetValueOrDefault(@namespace) ?? NamespaceQuota.None;
