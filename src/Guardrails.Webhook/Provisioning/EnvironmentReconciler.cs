@@ -21,6 +21,7 @@ public sealed partial class EnvironmentReconciler
 {
     private const string PlanHashAnnotation = "guardrails.dev/plan-hash";
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan RetryAfterConflict = TimeSpan.FromMilliseconds(100);
 
     private readonly IKubernetesApi _api;
     private readonly EnvironmentPreCheckService _preCheck;
@@ -41,6 +42,27 @@ public sealed partial class EnvironmentReconciler
 
     public async Task<ReconcileOutcome> ReconcileAsync(string name, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await ReconcileCachedAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KubernetesApiException ex) when (ex.StatusCode == 404)
+        {
+            // The cache is behind: the Environment is already gone and its DELETED event is on the way. Writes to it
+            // never create it again (merge patches and the status subresource do not create).
+            LogGone(_logger, name);
+            return ReconcileOutcome.Done;
+        }
+        catch (KubernetesApiException ex) when (ex.StatusCode == 409)
+        {
+            // Changed since the cache saw it: the newer version's event is on the way; look again soon either way.
+            LogConflict(_logger, name, ex.Message);
+            return ReconcileOutcome.After(RetryAfterConflict);
+        }
+    }
+
+    private async Task<ReconcileOutcome> ReconcileCachedAsync(string name, CancellationToken cancellationToken)
+    {
         using var document = _environments.Get(name);
         if (document is null)
         {
@@ -49,14 +71,12 @@ public sealed partial class EnvironmentReconciler
 
         var environment = document.RootElement;
         var metadata = environment.Child("metadata"u8);
-        var finalizers = metadata.Child("finalizers"u8).ValueKind == JsonValueKind.Array
-            ? metadata.Child("finalizers"u8).EnumerateArray().Select(f => f.AsString() ?? "").ToList()
-            : [];
+        var version = EnvironmentVersion.Of(environment);
         var generation = metadata.Child("generation"u8).AsInt64() ?? 0;
 
         if (metadata.Child("deletionTimestamp"u8).IsPresent())
         {
-            return await CleanUpAsync(name, environment, finalizers, cancellationToken).ConfigureAwait(false);
+            return await CleanUpAsync(name, environment, version, cancellationToken).ConfigureAwait(false);
         }
 
         var parsed = EnvironmentRequest.FromObject(environment);
@@ -66,14 +86,19 @@ public sealed partial class EnvironmentReconciler
             if (remaining <= TimeSpan.Zero)
             {
                 LogExpired(_logger, name, ttl.ToString());
-                await IgnoreNotFound(_api.DeleteAsync(ProvisioningApi.EnvironmentPath(name), cancellationToken)).ConfigureAwait(false);
+
+                // Only the Environment whose clock ran out: a new one of the same name, not yet in the cache, stays.
+                var path = ProvisioningApi.EnvironmentPath(name);
+                await IgnoreNotFound(metadata.Child("uid"u8).AsString() is { Length: > 0 } uid
+                    ? _api.DeleteAsync(path, uid, cancellationToken)
+                    : _api.DeleteAsync(path, cancellationToken)).ConfigureAwait(false);
                 return ReconcileOutcome.Done;
             }
         }
 
-        if (!finalizers.Contains(ProvisioningApi.Finalizer))
+        if (!version.HasFinalizer)
         {
-            await ApplyMetadataAsync(name, [.. finalizers, ProvisioningApi.Finalizer], planHash: null, cancellationToken).ConfigureAwait(false);
+            await PatchFinalizersAsync(name, version.ResourceVersion, [.. version.Finalizers, ProvisioningApi.Finalizer], cancellationToken).ConfigureAwait(false);
         }
 
         var outcome = parsed.Request is { Ttl: { } expiry } && CreatedAt(metadata) is { } born
@@ -82,19 +107,19 @@ public sealed partial class EnvironmentReconciler
 
         if (parsed.Request is not { } request)
         {
-            await WriteStatusAsync(name, Rejected(generation, parsed.Errors.Select(e => e.ToString()).ToList()), cancellationToken).ConfigureAwait(false);
+            await WriteStatusAsync(name, environment, Rejected(environment, generation, parsed.Errors.Select(e => e.ToString()).ToList()), cancellationToken).ConfigureAwait(false);
             return outcome;
         }
 
         if (_preCheck.PreCheck(request, name) is not { } check)
         {
-            await WriteStatusAsync(name, Status("Pending", generation, null, "waiting for valid rule packs and platform settings", [], readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
+            await WriteStatusAsync(name, environment, Status(environment, "Pending", generation, null, "waiting for valid rule packs and platform settings", [], readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
             return ReconcileOutcome.After(TimeSpan.FromSeconds(5));
         }
 
         if (!check.Passed)
         {
-            await WriteStatusAsync(name, Rejected(generation, check.Reasons.Select(r => r.ToString()).ToList()), cancellationToken).ConfigureAwait(false);
+            await WriteStatusAsync(name, environment, Rejected(environment, generation, check.Reasons.Select(r => r.ToString()).ToList()), cancellationToken).ConfigureAwait(false);
             return outcome;
         }
 
@@ -122,22 +147,22 @@ public sealed partial class EnvironmentReconciler
             {
                 // Nothing is rolled back: every step is an idempotent apply, so the retry converges from where this stopped.
                 LogStepFailed(_logger, name, planned.DisplayName, ex.Message);
-                await WriteStatusAsync(name, Status("Provisioning", generation, plan.Namespace, $"{planned.DisplayName} failed: {ex.Message}; retrying", steps, readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
+                await WriteStatusAsync(name, environment, Status(environment, "Provisioning", generation, plan.Namespace, $"{planned.DisplayName} failed: {ex.Message}; retrying", steps, readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
                 return ReconcileOutcome.After(RetryAfterFailure);
             }
 
             steps.Add(new StepTiming(planned.DisplayName, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
         }
 
-        await ApplyMetadataAsync(name, [.. finalizers.Union([ProvisioningApi.Finalizer])], hash, cancellationToken).ConfigureAwait(false);
-        await WriteStatusAsync(name, Status("Ready", generation, plan.Namespace, string.Create(CultureInfo.InvariantCulture, $"{plan.Objects.Count} objects applied in {total.Elapsed.TotalMilliseconds:0} ms"), steps, readyStatus: "True", rejected: false), cancellationToken).ConfigureAwait(false);
+        await PatchPlanHashAsync(name, hash, cancellationToken).ConfigureAwait(false);
+        await WriteStatusAsync(name, environment, Status(environment, "Ready", generation, plan.Namespace, string.Create(CultureInfo.InvariantCulture, $"{plan.Objects.Count} objects applied in {total.Elapsed.TotalMilliseconds:0} ms"), steps, readyStatus: "True", rejected: false), cancellationToken).ConfigureAwait(false);
         LogReady(_logger, name, plan.Namespace, total.Elapsed.TotalMilliseconds);
         return outcome;
     }
 
-    private async Task<ReconcileOutcome> CleanUpAsync(string name, JsonElement environment, List<string> finalizers, CancellationToken cancellationToken)
+    private async Task<ReconcileOutcome> CleanUpAsync(string name, JsonElement environment, EnvironmentVersion version, CancellationToken cancellationToken)
     {
-        if (!finalizers.Contains(ProvisioningApi.Finalizer))
+        if (!version.HasFinalizer)
         {
             return ReconcileOutcome.Done;
         }
@@ -155,28 +180,55 @@ public sealed partial class EnvironmentReconciler
         }
 
         LogCleanupStep(_logger, name, "status Deleting");
-        await IgnoreNotFound(WriteStatusAsync(name, Status("Deleting", generation, ns, "cleaning up", [], readyStatus: "False", rejected: false), cancellationToken)).ConfigureAwait(false);
-        LogCleanupStep(_logger, name, "remove finalizer");
-        await ApplyMetadataAsync(name, [.. finalizers.Where(f => f != ProvisioningApi.Finalizer)], planHash: null, cancellationToken).ConfigureAwait(false);
+        var current = await WriteStatusAsync(name, environment, Status(environment, "Deleting", generation, ns, "cleaning up", [], readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
+        if (current.HasFinalizer)
+        {
+            LogCleanupStep(_logger, name, "remove finalizer");
+            await PatchFinalizersAsync(name, current.ResourceVersion, [.. current.Finalizers.Where(f => f != ProvisioningApi.Finalizer)], cancellationToken).ConfigureAwait(false);
+        }
+
         LogDeleted(_logger, name, ns ?? "(none)");
         return ReconcileOutcome.Done;
     }
 
-    private async Task ApplyMetadataAsync(string name, IReadOnlyList<string> finalizers, string? planHash, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the finalizer list only if the Environment is still the version the cache saw (409 otherwise), and never
+    /// creates it: an apply here, on a cache that is one event behind, once brought a deleted Environment back.
+    /// </summary>
+    private async Task PatchFinalizersAsync(string name, string resourceVersion, IReadOnlyList<string> finalizers, CancellationToken cancellationToken)
     {
-        var metadata = new JsonObject { ["name"] = name, ["finalizers"] = new JsonArray([.. finalizers.Select(f => JsonValue.Create(f))]) };
-        if (planHash is not null)
+        var patch = new JsonObject
         {
-            metadata["annotations"] = new JsonObject { [PlanHashAnnotation] = planHash };
-        }
-
-        var body = new JsonObject { ["apiVersion"] = EnvironmentRequest.ApiVersion, ["kind"] = EnvironmentRequest.KindName, ["metadata"] = metadata };
-        using var document = JsonDocument.Parse(body.ToJsonString());
-        (await _api.ApplyAsync(ProvisioningApi.EnvironmentPath(name), document.RootElement, ProvisioningApi.FieldManager, force: true, cancellationToken).ConfigureAwait(false)).Dispose();
+            ["metadata"] = new JsonObject
+            {
+                ["resourceVersion"] = resourceVersion,
+                ["finalizers"] = new JsonArray([.. finalizers.Select(f => JsonValue.Create(f))]),
+            },
+        };
+        await MergePatchAsync(ProvisioningApi.EnvironmentPath(name), patch, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task WriteStatusAsync(string name, JsonObject status, CancellationToken cancellationToken)
+    private Task PatchPlanHashAsync(string name, string planHash, CancellationToken cancellationToken) =>
+        MergePatchAsync(ProvisioningApi.EnvironmentPath(name), new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [PlanHashAnnotation] = planHash } } }, cancellationToken);
+
+    private async Task MergePatchAsync(string path, JsonObject patch, CancellationToken cancellationToken)
     {
+        using var body = JsonDocument.Parse(patch.ToJsonString());
+        (await _api.MergePatchAsync(path, body.RootElement, ProvisioningApi.FieldManager, cancellationToken).ConfigureAwait(false)).Dispose();
+    }
+
+    /// <summary>
+    /// Applies the status unless it is what the Environment already shows, so that reconciling an unchanged Environment
+    /// writes nothing (and causes no watch event that would reconcile it again). Returns the Environment's version after.
+    /// </summary>
+    private async Task<EnvironmentVersion> WriteStatusAsync(string name, JsonElement environment, JsonObject status, CancellationToken cancellationToken)
+    {
+        var current = environment.Child("status"u8);
+        if (current.ValueKind == JsonValueKind.Object && JsonNode.DeepEquals(JsonNode.Parse(current.GetRawText()), status))
+        {
+            return EnvironmentVersion.Of(environment);
+        }
+
         var body = new JsonObject
         {
             ["apiVersion"] = EnvironmentRequest.ApiVersion,
@@ -185,15 +237,17 @@ public sealed partial class EnvironmentReconciler
             ["status"] = status,
         };
         using var document = JsonDocument.Parse(body.ToJsonString());
-        (await _api.ApplyAsync(ProvisioningApi.EnvironmentPath(name) + "/status", document.RootElement, ProvisioningApi.FieldManager, force: true, cancellationToken).ConfigureAwait(false)).Dispose();
+        using var updated = await _api.ApplyAsync(ProvisioningApi.EnvironmentPath(name) + "/status", document.RootElement, ProvisioningApi.FieldManager, force: true, cancellationToken).ConfigureAwait(false);
+        return EnvironmentVersion.Of(updated.RootElement);
     }
 
-    private JsonObject Rejected(long generation, IReadOnlyList<string> reasons) =>
-        Status("Rejected", generation, null, string.Join("\n", reasons), [], readyStatus: "False", rejected: true);
+    private JsonObject Rejected(JsonElement environment, long generation, IReadOnlyList<string> reasons) =>
+        Status(environment, "Rejected", generation, null, string.Join("\n", reasons), [], readyStatus: "False", rejected: true);
 
-    private JsonObject Status(string phase, long generation, string? ns, string message, IReadOnlyList<StepTiming> steps, string readyStatus, bool rejected)
+    private JsonObject Status(JsonElement environment, string phase, long generation, string? ns, string message, IReadOnlyList<StepTiming> steps, string readyStatus, bool rejected)
     {
         var now = _time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var previous = environment.Child("status"u8).Child("conditions"u8);
         JsonObject Condition(string type, string status, string reason) => new()
         {
             ["type"] = type,
@@ -201,7 +255,9 @@ public sealed partial class EnvironmentReconciler
             ["reason"] = reason,
             ["message"] = message,
             ["observedGeneration"] = generation,
-            ["lastTransitionTime"] = now,
+
+            // As Kubernetes conditions do: the time the status last changed, not the time it was last written.
+            ["lastTransitionTime"] = TransitionTime(previous, type, status) ?? now,
         };
 
         var status = new JsonObject
@@ -220,6 +276,24 @@ public sealed partial class EnvironmentReconciler
         }
 
         return status;
+    }
+
+    private static string? TransitionTime(JsonElement conditions, string type, string status)
+    {
+        if (conditions.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var condition in conditions.EnumerateArray())
+        {
+            if (condition.Child("type"u8).AsString() == type)
+            {
+                return condition.Child("status"u8).AsString() == status ? condition.Child("lastTransitionTime"u8).AsString() : null;
+            }
+        }
+
+        return null;
     }
 
     private static DateTimeOffset? CreatedAt(JsonElement metadata) =>
@@ -242,6 +316,12 @@ public sealed partial class EnvironmentReconciler
             // Already gone: the goal of the call.
         }
     }
+
+    [LoggerMessage(EventId = 505, Level = LogLevel.Debug, Message = "Environment {Name} is already gone; nothing to do")]
+    private static partial void LogGone(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 506, Level = LogLevel.Debug, Message = "Environment {Name} changed while being reconciled ({Reason}); looking again")]
+    private static partial void LogConflict(ILogger logger, string name, string reason);
 
     [LoggerMessage(EventId = 504, Level = LogLevel.Debug, Message = "Environment {Name}: {Step}")]
     private static partial void LogCleanupStep(ILogger logger, string name, string step);

@@ -31,5 +31,14 @@ public interface IKubernetesApi
     /// <summary>Server-side apply: the body is the whole intent of <paramref name="fieldManager"/> for the object.</summary>
     Task<JsonDocument> ApplyAsync(string path, JsonElement body, string fieldManager, bool force, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// JSON merge patch. Unlike apply it never creates: a missing object is a 404. With <c>metadata.resourceVersion</c>
+    /// in the patch, only if nobody changed the object since (409 otherwise).
+    /// </summary>
+    Task<JsonDocument> MergePatchAsync(string path, JsonElement patch, string fieldManager, CancellationToken cancellationToken);
+
     Task DeleteAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Deletes only the object with this uid, not a newer one of the same name (409 otherwise), as DeleteOptions preconditions do.</summary>
+    Task DeleteAsync(string path, string uid, CancellationToken cancellationToken);
 }

@@ -7,6 +7,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -143,13 +144,34 @@ public sealed class Kubernetes : IKubernetesApi, IDisposable
         return SendForJsonAsync(HttpMethod.Patch, target, () => JsonContent(bytes, "application/apply-patch+yaml"), expiredMeansRelist: false, cancellationToken);
     }
 
-    public Task DeleteAsync(string path, CancellationToken cancellationToken)
+    public Task<JsonDocument> MergePatchAsync(string path, JsonElement patch, string fieldManager, CancellationToken cancellationToken)
     {
-        // The answer is the deleted object or a Status, depending on the resource; neither is needed, so neither is parsed.
-        return SendCheckedAsync(HttpMethod.Delete, CheckPath(path), content: null, expiredMeansRelist: false, (_, _) => Task.FromResult(true), cancellationToken);
+        ArgumentException.ThrowIfNullOrEmpty(fieldManager);
+        var bytes = ToUtf8(patch);
+        var target = WithQuery(CheckPath(path), ["fieldManager=" + Uri.EscapeDataString(fieldManager)]);
+        return SendForJsonAsync(HttpMethod.Patch, target, () => JsonContent(bytes, "application/merge-patch+json"), expiredMeansRelist: false, cancellationToken);
+    }
+
+    public Task DeleteAsync(string path, CancellationToken cancellationToken) =>
+        SendDeleteAsync(path, content: null, cancellationToken);
+
+    public Task DeleteAsync(string path, string uid, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(uid);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "DeleteOptions",
+            ["preconditions"] = new JsonObject { ["uid"] = uid },
+        }.ToJsonString());
+        return SendDeleteAsync(path, () => JsonContent(bytes, "application/json"), cancellationToken);
     }
 
     public void Dispose() => _http.Dispose();
+
+    // The answer is the deleted object or a Status, depending on the resource; neither is needed, so neither is parsed.
+    private Task SendDeleteAsync(string path, Func<HttpContent>? content, CancellationToken cancellationToken) =>
+        SendCheckedAsync(HttpMethod.Delete, CheckPath(path), content, expiredMeansRelist: false, (_, _) => Task.FromResult(true), cancellationToken);
 
     private static SocketsHttpHandler CreateHandler(KubernetesClientConfiguration config)
     {

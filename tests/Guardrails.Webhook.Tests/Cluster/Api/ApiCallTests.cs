@@ -89,6 +89,50 @@ public sealed class ApiCallTests
     }
 
     [Fact]
+    public async Task Merge_patch_changes_only_what_it_names_never_creates_and_honours_a_resource_version()
+    {
+        await using var bed = await KubeTestBed.StartAsync();
+        bed.Quota("default", "q");
+        using var client = bed.CreateClient();
+        var path = ResourceType.ResourceQuotas.ObjectPath("default", "q");
+        var before = bed.Server.Get(path)!["metadata"]!["resourceVersion"]!.GetValue<string>();
+        using var labels = JsonDocument.Parse("""{"metadata":{"labels":{"tier":"gold"}}}""");
+        using var stale = JsonDocument.Parse("""{"metadata":{"resourceVersion":"RV","labels":{"tier":"silver"}}}""".Replace("RV", before, StringComparison.Ordinal));
+
+        using var patched = await client.MergePatchAsync(path, labels.RootElement, "guardrails", TestContext.Current.CancellationToken);
+
+        Metadata(patched, "resourceVersion").ShouldNotBe(before);
+        var stored = bed.Server.Get(path)!;
+        stored["metadata"]!["labels"]!["tier"]!.GetValue<string>().ShouldBe("gold");
+        stored["spec"]!["hard"].ShouldNotBeNull("a merge patch keeps what it does not name");
+        bed.Server.RequestLog.Last(r => r.Path == path).Query.ShouldBe("?fieldManager=guardrails");
+        (await Should.ThrowAsync<KubernetesApiException>(() => client.MergePatchAsync(path, stale.RootElement, "guardrails", TestContext.Current.CancellationToken))).StatusCode.ShouldBe(409);
+        var missing = ResourceType.ResourceQuotas.ObjectPath("default", "absent");
+        (await Should.ThrowAsync<KubernetesApiException>(() => client.MergePatchAsync(missing, labels.RootElement, "guardrails", TestContext.Current.CancellationToken))).StatusCode.ShouldBe(404);
+        bed.Server.Get(missing).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Delete_with_a_uid_spares_a_newer_object_of_the_same_name()
+    {
+        await using var bed = await KubeTestBed.StartAsync();
+        bed.Quota("default", "q");
+        using var client = bed.CreateClient();
+        var path = ResourceType.ResourceQuotas.ObjectPath("default", "q");
+        var first = bed.Server.Get(path)!["metadata"]!["uid"]!.GetValue<string>();
+        bed.Server.Delete(path);
+        bed.Quota("default", "q");
+
+        var refused = await Should.ThrowAsync<KubernetesApiException>(() => client.DeleteAsync(path, first, TestContext.Current.CancellationToken));
+
+        refused.StatusCode.ShouldBe(409);
+        refused.Message.ShouldContain(first);
+        var second = bed.Server.Get(path)!["metadata"]!["uid"]!.GetValue<string>();
+        await client.DeleteAsync(path, second, TestContext.Current.CancellationToken);
+        bed.Server.Get(path).ShouldBeNull();
+    }
+
+    [Fact]
     public async Task TokenReview_and_SubjectAccessReview_answer_from_the_fakes_tables()
     {
         await using var bed = await KubeTestBed.StartAsync();

@@ -131,9 +131,6 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
             ? _store.Delete(target) is not null
             : throw new ArgumentException($"'{path}' is not an object path", nameof(path));
 
-    /// <summary>For diagnosing a test: each open watch's path, protocol, and lines queued versus written.</summary>
-    public string WatchStats() => string.Join("; ", _store.Watchers().Select(w => $"{w.Context.Request.Path} {w.Context.Request.Protocol} queued {w.Queued} written {w.Written}"));
-
     /// <summary>Cuts every open watch connection mid-stream, as a network failure or load balancer would.</summary>
     public void DropWatches()
     {

@@ -80,6 +80,47 @@ public sealed class FakeKubeApiServerTests
     }
 
     [Fact]
+    public async Task A_write_that_changes_nothing_keeps_the_resource_version_and_sends_no_event()
+    {
+        await using var server = await StartAsync();
+        server.Upsert(new { apiVersion = "v1", kind = "Namespace", metadata = new { name = "default" } });
+        server.Upsert(new { apiVersion = "v1", kind = "ConfigMap", metadata = new { name = "c", @namespace = "default" }, data = new { a = "1" } });
+        using var http = Client(server);
+        const string path = "/api/v1/namespaces/default/configmaps/c";
+        var from = server.ResourceVersion;
+
+        var same = JsonNode.Parse("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":"1"}}""")!;
+        (await SendAsync(http, HttpMethod.Patch, path + "?fieldManager=t", same, "application/apply-patch+yaml")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await SendAsync(http, HttpMethod.Patch, path, JsonNode.Parse("""{"data":{"a":"1"}}""")!, "application/merge-patch+json")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        server.ResourceVersion.ShouldBe(from);
+        (await SendAsync(http, HttpMethod.Patch, path, JsonNode.Parse("""{"data":{"a":"2"}}""")!, "application/merge-patch+json")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using var response = await http.GetAsync(new Uri($"/api/v1/configmaps?watch=true&resourceVersion={from}&timeoutSeconds=1", UriKind.Relative), TestContext.Current.CancellationToken);
+        var lines = (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Select(l => JsonNode.Parse(l)!).Where(e => e["type"]!.GetValue<string>() != "BOOKMARK").Select(e => $"{e["type"]} {e["object"]!["data"]!["a"]}").ShouldBe(["MODIFIED 2"]);
+    }
+
+    [Fact]
+    public async Task The_status_subresource_never_creates_and_merge_patches_check_a_given_resource_version()
+    {
+        await using var server = await StartAsync();
+        using var http = Client(server);
+        const string path = "/apis/guardrails.dev/v1alpha1/environments/e1";
+        var status = JsonNode.Parse("""{"apiVersion":"guardrails.dev/v1alpha1","kind":"Environment","metadata":{"name":"e1"},"status":{"phase":"Ready"}}""")!;
+
+        (await SendAsync(http, HttpMethod.Patch, path + "/status?fieldManager=t", status, "application/apply-patch+yaml")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        server.Get(path).ShouldBeNull();
+
+        var stored = server.Upsert(new { apiVersion = "guardrails.dev/v1alpha1", kind = "Environment", metadata = new { name = "e1" }, spec = new { tier = "dev" } });
+        var current = stored["metadata"]!["resourceVersion"]!.GetValue<string>();
+        var stale = JsonNode.Parse("""{"metadata":{"resourceVersion":"999","finalizers":[]}}""")!;
+        (await SendAsync(http, HttpMethod.Patch, path, stale, "application/merge-patch+json")).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        var fresh = JsonNode.Parse($$$"""{"metadata":{"resourceVersion":"{{{current}}}","finalizers":["x"]}}""")!;
+        (await SendAsync(http, HttpMethod.Patch, path, fresh, "application/merge-patch+json")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        server.Get(path)!["metadata"]!["finalizers"]![0]!.GetValue<string>().ShouldBe("x");
+    }
+
+    [Fact]
     public async Task Creating_in_a_missing_namespace_is_404_and_deleting_a_namespace_takes_its_objects()
     {
         await using var server = await StartAsync();

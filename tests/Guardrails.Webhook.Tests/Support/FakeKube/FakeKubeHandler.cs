@@ -268,7 +268,6 @@ internal sealed class FakeKubeHandler
                     while (watcher.Lines.TryRead(out var line))
                     {
                         await WriteLineAsync(response, line, end.Token);
-                        Interlocked.Increment(ref watcher.Written);
                     }
                 }
             }
@@ -369,7 +368,7 @@ internal sealed class FakeKubeHandler
                 var expected = FakeJson.String(metadata, "resourceVersion");
                 if (!string.IsNullOrEmpty(expected) && expected != FakeJson.String(existing, "metadata", "resourceVersion"))
                 {
-                    throw new FakeKubeError(409, "Conflict", $"Operation cannot be fulfilled on {target.Plural} \"{target.Name}\": the object has been modified; please apply your changes to the latest version and try again");
+                    throw Conflict(target);
                 }
 
                 return target.Subresource == "status" ? WithStatus(existing, body["status"]) : WithStatus(body, existing["status"]);
@@ -399,11 +398,13 @@ internal sealed class FakeKubeHandler
 
                 CheckName(target, FakeJson.Metadata(body));
                 CheckNamespace(target, FakeJson.Metadata(body));
-                change = existing => Apply(existing, body, target.Subresource == "status");
+                change = existing => Apply(target, existing, body);
                 break;
             case "application/merge-patch+json" or "application/strategic-merge-patch+json":
                 change = existing => existing is null
                     ? throw FakeKubeError.NotFound(target.Plural, target.Name!)
+                    : FakeJson.String(body, "metadata", "resourceVersion") is { } expected && expected != FakeJson.String(existing, "metadata", "resourceVersion")
+                    ? throw Conflict(target)
                     : target.Subresource == "status"
                         ? WithStatus(existing, FakeJson.MergePatch(existing["status"]?.DeepClone(), body["status"]))
                         : (JsonObject)FakeJson.MergePatch(existing, body)!;
@@ -420,16 +421,17 @@ internal sealed class FakeKubeHandler
     /// Server-side apply, simplified: the applied top-level fields (spec, data, rules...) replace the stored ones, and so
     /// do labels and annotations when given. No field ownership, so no conflicts.
     /// </summary>
-    private static JsonObject Apply(JsonObject? existing, JsonObject body, bool statusOnly)
+    private static JsonObject Apply(ResourcePath target, JsonObject? existing, JsonObject body)
     {
+        if (target.Subresource == "status")
+        {
+            // The status subresource never creates: applying status to a missing object is a 404 on a real apiserver.
+            return existing is null ? throw FakeKubeError.NotFound(target.Plural, target.Name!) : WithStatus(existing, body["status"]);
+        }
+
         if (existing is null)
         {
             return body;
-        }
-
-        if (statusOnly)
-        {
-            return WithStatus(existing, body["status"]);
         }
 
         foreach (var (key, value) in body)
@@ -454,7 +456,8 @@ internal sealed class FakeKubeHandler
 
     private async Task DeleteAsync(HttpContext context, ResourcePath target)
     {
-        var gone = _store.Delete(target) ?? throw FakeKubeError.NotFound(target.Plural, target.Name!);
+        var options = context.Request.ContentLength is > 0 ? await ReadObjectAsync(context) : null;
+        var gone = _store.Delete(target, FakeJson.String(options, "preconditions", "uid")) ?? throw FakeKubeError.NotFound(target.Plural, target.Name!);
         await WriteJsonAsync(context, 200, FakeJson.Write(w =>
         {
             w.WriteStartObject();
@@ -559,6 +562,9 @@ internal sealed class FakeKubeHandler
             throw FakeKubeError.BadRequest($"the namespace of the provided object ({ns}) does not match the namespace sent on the request ({target.Namespace})");
         }
     }
+
+    private static FakeKubeError Conflict(ResourcePath target) =>
+        new(409, "Conflict", $"Operation cannot be fulfilled on {target.Plural} \"{target.Name}\": the object has been modified; please apply your changes to the latest version and try again");
 
     private static async Task<JsonObject> ReadObjectAsync(HttpContext context)
     {

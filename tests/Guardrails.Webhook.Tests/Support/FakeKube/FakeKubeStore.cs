@@ -131,6 +131,13 @@ internal sealed class FakeKubeStore
                 _kinds.TryAdd(path.Collection, kindName);
             }
 
+            if (existing is not null && IsNoOp(existing, next))
+            {
+                // A real apiserver does not store a write that changes nothing: no new resourceVersion, no event.
+                created = false;
+                return existing;
+            }
+
             if (existing is not null && metadata["deletionTimestamp"] is not null && !HasFinalizers(next))
             {
                 // The last finalizer is gone from an object being deleted: now it really goes, as on a real apiserver.
@@ -146,19 +153,32 @@ internal sealed class FakeKubeStore
         }
     }
 
+    private static bool IsNoOp(StoredObject existing, JsonObject next)
+    {
+        var candidate = (JsonObject)next.DeepClone();
+        FakeJson.Metadata(candidate)["resourceVersion"] = FakeJson.String(existing.Json, "metadata", "resourceVersion");
+        return JsonNode.DeepEquals(existing.Json, candidate);
+    }
+
     private static bool HasFinalizers(JsonObject obj) => FakeJson.Metadata(obj)["finalizers"] is JsonArray { Count: > 0 };
 
     /// <summary>
     /// Deletes one object (a namespace takes everything in it along); null when there was none. An object with
-    /// finalizers is only marked with a deletionTimestamp until an update removes the last one.
+    /// finalizers is only marked with a deletionTimestamp until an update removes the last one. With
+    /// <paramref name="expectedUid"/>, a different object of the same name is a 409, as DeleteOptions preconditions are.
     /// </summary>
-    public StoredObject? Delete(ResourcePath path)
+    public StoredObject? Delete(ResourcePath path, string? expectedUid = null)
     {
         lock (_gate)
         {
             if (!_objects.TryGetValue(path.Key, out var existing))
             {
                 return null;
+            }
+
+            if (expectedUid is not null && FakeJson.String(existing.Json, "metadata", "uid") is var uid && uid != expectedUid)
+            {
+                throw new FakeKubeError(409, "Conflict", $"Precondition failed: UID in precondition: {expectedUid}, UID in object meta: {uid}");
             }
 
             if (HasFinalizers(existing.Json))

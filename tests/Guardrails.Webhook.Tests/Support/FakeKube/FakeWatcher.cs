@@ -25,13 +25,8 @@ internal sealed class FakeWatcher
 
     public ChannelReader<byte[]> Lines => _lines.Reader;
 
-    public int Queued;
-
-    public int Written;
-
     public void Enqueue(byte[] line)
     {
-        Interlocked.Increment(ref Queued);
         if (!_lines.Writer.TryWrite(line) && !_overflowed)
         {
             _overflowed = true;
