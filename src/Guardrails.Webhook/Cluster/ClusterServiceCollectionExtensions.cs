@@ -45,7 +45,7 @@ public static class ClusterServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<LeaderElector>>(),
             options.LeaseDuration));
-        services.AddSingleton<ProvisioningController>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ProvisioningController>(sp, options.ReconcileDeadline));
         services.AddHostedService(sp => sp.GetRequiredService<ProvisioningController>());
         return services;
     }

@@ -54,6 +54,9 @@ public sealed record ServeOptions
     /// <summary>How long a provisioning leader's Lease lasts unrenewed before another replica may take over.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long one Environment's reconcile may take before it is cancelled and retried, so one stuck call cannot hold up the rest.</summary>
+    public TimeSpan ReconcileDeadline { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Benchmark only: serves <c>POST /floor</c>, a fixed allowed AdmissionReview, to measure the server's own cost.</summary>
     public bool EnableFloorEndpoint { get; init; }
 }

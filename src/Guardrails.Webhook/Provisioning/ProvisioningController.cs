@@ -13,25 +13,28 @@ namespace Guardrails.Webhook.Provisioning;
 public sealed partial class ProvisioningController : BackgroundService
 {
     private static readonly TimeSpan Resync = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan ReconcileDeadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RetryAfterDeadline = TimeSpan.FromSeconds(1);
     private readonly IKubernetesApi _api;
     private readonly EnvironmentCache _cache;
     private readonly EnvironmentReconciler _reconciler;
     private readonly LeaderElector _leader;
     private readonly TimeProvider _time;
     private readonly ILogger<ProvisioningController> _logger;
+    private readonly TimeSpan _reconcileDeadline;
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
     private readonly Lock _pendingLock = new();
 
-    public ProvisioningController(IKubernetesApi api, EnvironmentCache cache, EnvironmentReconciler reconciler, LeaderElector leader, TimeProvider time, ILogger<ProvisioningController> logger)
+    public ProvisioningController(IKubernetesApi api, EnvironmentCache cache, EnvironmentReconciler reconciler, LeaderElector leader, TimeProvider time, ILogger<ProvisioningController> logger, TimeSpan reconcileDeadline)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(reconcileDeadline, TimeSpan.Zero);
         _api = api;
         _cache = cache;
         _reconciler = reconciler;
         _leader = leader;
         _time = time;
         _logger = logger;
+        _reconcileDeadline = reconcileDeadline;
         _cache.Changed += Enqueue;
     }
 
@@ -116,10 +119,15 @@ public sealed partial class ProvisioningController : BackgroundService
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
 
                 // A reconcile that stops making progress must not hold up every other Environment: cancel and retry.
-                deadline.CancelAfter(ReconcileDeadline);
+                deadline.CancelAfter(_reconcileDeadline);
                 try
                 {
                     outcome = await _reconciler.ReconcileAsync(name, deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+                {
+                    LogDeadline(_logger, name, _reconcileDeadline.TotalSeconds);
+                    outcome = ReconcileOutcome.After(RetryAfterDeadline);
                 }
                 catch (Exception ex) when (ex is KubernetesApiException or HttpRequestException or IOException or TimeoutException)
                 {
@@ -170,6 +178,9 @@ public sealed partial class ProvisioningController : BackgroundService
 
     [LoggerMessage(EventId = 522, Level = LogLevel.Debug, Message = "Reconciling Environment {Name}")]
     private static partial void LogReconciling(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 525, Level = LogLevel.Warning, Message = "Reconciling Environment {Name} took longer than {Seconds:0.#} s; cancelled, retrying")]
+    private static partial void LogDeadline(ILogger logger, string name, double seconds);
 
     [LoggerMessage(EventId = 520, Level = LogLevel.Warning, Message = "Reconciling Environment {Name} failed: {Reason}; retrying")]
     private static partial void LogFailed(ILogger logger, string name, string reason);

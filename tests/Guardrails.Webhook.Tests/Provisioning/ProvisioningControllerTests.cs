@@ -103,6 +103,19 @@ public sealed class ProvisioningControllerTests
     }
 
     [Fact]
+    public async Task A_reconcile_stuck_on_an_unanswered_call_is_cancelled_at_its_deadline_and_retried()
+    {
+        await using var harness = await ProvisioningHarness.StartAsync(configure: o => o with { ReconcileDeadline = TimeSpan.FromSeconds(1) });
+        harness.Api.HangNext(1, "/roles/editor");
+
+        harness.ApplyEnvironment(ProvisioningHarness.Spec());
+
+        await harness.WaitForPhaseAsync("team-a-dev", "Ready");
+        harness.Api.RequestLog.Count(r => r.Path.EndsWith("/roles/editor", StringComparison.Ordinal)).ShouldBe(2);
+        harness.Live.Guardrails.Logs.Lines.ShouldContain(l => l.Contains("Reconciling Environment team-a-dev took longer than 1 s; cancelled, retrying", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Deleting_the_environment_removes_what_was_created()
     {
         await using var harness = await ProvisioningHarness.StartAsync();

@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Guardrails.Webhook.Hosting;
 using Guardrails.Webhook.Tests.Cluster;
+using Guardrails.Webhook.Tests.Cluster.Api;
 using Guardrails.Webhook.Tests.Support.FakeKube;
 
 namespace Guardrails.Webhook.Tests.Provisioning;
@@ -21,9 +23,9 @@ internal sealed class ProvisioningHarness : IAsyncDisposable
 
     public FakeKubeApiServer Api => Live.Bed.Server;
 
-    public static async Task<ProvisioningHarness> StartAsync(TimeSpan? latency = null)
+    public static async Task<ProvisioningHarness> StartAsync(TimeSpan? latency = null, Func<ServeOptions, ServeOptions>? configure = null)
     {
-        var live = await LiveStateHarness.StartAsync(bed =>
+        void Seed(KubeTestBed bed)
         {
             // Guardrails' own namespace holds the provisioning Lease.
             bed.Namespace("guardrails");
@@ -35,7 +37,9 @@ internal sealed class ProvisioningHarness : IAsyncDisposable
             {
                 bed.Server.Latency = delay;
             }
-        });
+        }
+
+        var live = await LiveStateHarness.StartAsync(Seed, configure);
         return new ProvisioningHarness(live);
     }
 

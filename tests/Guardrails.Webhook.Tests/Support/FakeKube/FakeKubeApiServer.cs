@@ -189,6 +189,9 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The next <paramref name="count"/> requests (whose path contains <paramref name="pathContains"/>) are never answered: the client must give up.</summary>
+    public void HangNext(int count = 1, string? pathContains = null) => FailNext(FailureRule.NoAnswer, count, pathContains);
+
     public void ClearRequestLog() => _requests.Clear();
 
     public async ValueTask DisposeAsync()

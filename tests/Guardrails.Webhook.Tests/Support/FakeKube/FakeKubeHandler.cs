@@ -36,7 +36,12 @@ internal sealed class FakeKubeHandler
                 await Task.Delay(_server.Latency, context.RequestAborted);
             }
 
-            if (_server.TakeFailure(path) is { } status)
+            var failure = _server.TakeFailure(path);
+            if (failure is FailureRule.NoAnswer)
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            else if (failure is { } status)
             {
                 await WriteStatusAsync(context, new FakeKubeError(status, ReasonFor(status), $"injected failure: {status} {ReasonFor(status)}"));
                 return;
