@@ -133,31 +133,56 @@ public sealed partial class EnvironmentReconciler
             return outcome;
         }
 
-        var steps = new List<StepTiming>();
         var total = Stopwatch.StartNew();
-        foreach (var planned in plan.Objects)
-        {
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                using var body = JsonDocument.Parse(planned.ToJson());
-                (await _api.ApplyAsync(ProvisioningApi.PathOf(planned), body.RootElement, ProvisioningApi.FieldManager, force: true, cancellationToken).ConfigureAwait(false)).Dispose();
-            }
-            catch (Exception ex) when (ex is KubernetesApiException or HttpRequestException or IOException or TimeoutException)
-            {
-                // Nothing is rolled back: every step is an idempotent apply, so the retry converges from where this stopped.
-                LogStepFailed(_logger, name, planned.DisplayName, ex.Message);
-                await WriteStatusAsync(name, environment, Status(environment, "Provisioning", generation, plan.Namespace, $"{planned.DisplayName} failed: {ex.Message}; retrying", steps, readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
-                return ReconcileOutcome.After(RetryAfterFailure);
-            }
 
-            steps.Add(new StepTiming(planned.DisplayName, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+        // Cluster-scoped objects (the namespace) first: everything else lives in them. The namespaced objects do not
+        // depend on one another (a RoleBinding may name a Role that does not exist yet), so they are applied together.
+        var results = new Dictionary<PlannedObject, StepResult>();
+        foreach (var planned in plan.Objects.Where(o => o.Namespace is null))
+        {
+            results[planned] = await ApplyStepAsync(name, planned, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (results.Values.All(r => r.Failure is null))
+        {
+            var namespaced = plan.Objects.Where(o => o.Namespace is not null).ToList();
+            var applied = await Task.WhenAll(namespaced.Select(o => ApplyStepAsync(name, o, cancellationToken))).ConfigureAwait(false);
+            for (var i = 0; i < namespaced.Count; i++)
+            {
+                results[namespaced[i]] = applied[i];
+            }
+        }
+
+        var inPlanOrder = plan.Objects.Where(results.ContainsKey).Select(o => results[o]).ToList();
+        var steps = inPlanOrder.Where(r => r.Failure is null).Select(r => r.Step).ToList();
+        var failures = inPlanOrder.Select(r => r.Failure).OfType<string>().ToList();
+        if (failures.Count > 0)
+        {
+            // Nothing is rolled back: every step is an idempotent apply, so the retry converges from where this stopped.
+            await WriteStatusAsync(name, environment, Status(environment, "Provisioning", generation, plan.Namespace, $"{string.Join("; ", failures)}; retrying", steps, readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
+            return ReconcileOutcome.After(RetryAfterFailure);
         }
 
         await PatchPlanHashAsync(name, hash, cancellationToken).ConfigureAwait(false);
         await WriteStatusAsync(name, environment, Status(environment, "Ready", generation, plan.Namespace, string.Create(CultureInfo.InvariantCulture, $"{plan.Objects.Count} objects applied in {total.Elapsed.TotalMilliseconds:0} ms"), steps, readyStatus: "True", rejected: false), cancellationToken).ConfigureAwait(false);
         LogReady(_logger, name, plan.Namespace, total.Elapsed.TotalMilliseconds);
         return outcome;
+    }
+
+    private async Task<StepResult> ApplyStepAsync(string name, PlannedObject planned, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var body = JsonDocument.Parse(planned.ToJson());
+            (await _api.ApplyAsync(ProvisioningApi.PathOf(planned), body.RootElement, ProvisioningApi.FieldManager, force: true, cancellationToken).ConfigureAwait(false)).Dispose();
+            return new StepResult(new StepTiming(planned.DisplayName, Stopwatch.GetElapsedTime(started).TotalMilliseconds), null);
+        }
+        catch (Exception ex) when (ex is KubernetesApiException or HttpRequestException or IOException or TimeoutException)
+        {
+            LogStepFailed(_logger, name, planned.DisplayName, ex.Message);
+            return new StepResult(new StepTiming(planned.DisplayName, Stopwatch.GetElapsedTime(started).TotalMilliseconds), $"{planned.DisplayName} failed: {ex.Message}");
+        }
     }
 
     private async Task<ReconcileOutcome> CleanUpAsync(string name, JsonElement environment, EnvironmentVersion version, CancellationToken cancellationToken)

@@ -51,6 +51,21 @@ public sealed class ProvisioningControllerTests
     }
 
     [Fact]
+    public async Task The_namespace_is_applied_before_anything_that_lives_in_it_and_no_step_fails()
+    {
+        await using var harness = await ProvisioningHarness.StartAsync();
+
+        harness.ApplyEnvironment(ProvisioningHarness.Spec());
+        await harness.WaitForPhaseAsync("team-a-dev", "Ready");
+
+        var applies = harness.Api.RequestLog.Where(r => r.Method == "PATCH" && r.Path.Contains("team-a-dev", StringComparison.Ordinal) && !r.Path.Contains("/environments/", StringComparison.Ordinal)).ToList();
+        Planned.ShouldBeSubsetOf(applies.Select(r => r.Path));
+        applies.Select(r => r.Path).ShouldBeUnique("every object is applied once");
+        applies[0].Path.ShouldBe("/api/v1/namespaces/team-a-dev");
+        harness.Live.Guardrails.Logs.Lines.ShouldNotContain(l => l.Contains("failed", StringComparison.Ordinal) && l.Contains("EnvironmentReconciler", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Re_applying_the_same_environment_changes_nothing()
     {
         await using var harness = await ProvisioningHarness.StartAsync();
