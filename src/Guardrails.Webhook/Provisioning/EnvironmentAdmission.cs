@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Guardrails.Policies.Engine;
 using Guardrails.Policies.Resources;
 using Guardrails.Webhook.Admission;
 
@@ -12,6 +14,16 @@ public static class EnvironmentAdmission
         if (review.Object.Child("metadata"u8).Child("deletionTimestamp"u8).IsPresent())
         {
             return AdmissionDecision.Allow("Environment is being deleted");
+        }
+
+        // Only what an Environment asks for is judged. A metadata-only update (the controller adding its finalizer or
+        // plan hash, someone adding a label) of one that no longer passes — its team's budget lowered since — must go
+        // through, or the controller could neither mark it Rejected nor ever clean it up.
+        if (review.Operation == AdmissionOperation.Update
+            && review.OldObject.ValueKind == JsonValueKind.Object
+            && JsonElement.DeepEquals(review.OldObject.Child("spec"u8), review.Object.Child("spec"u8)))
+        {
+            return AdmissionDecision.Allow("the Environment's spec did not change");
         }
 
         var parsed = EnvironmentRequest.FromObject(review.Object);

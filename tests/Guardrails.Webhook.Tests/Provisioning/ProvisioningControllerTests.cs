@@ -196,6 +196,38 @@ public sealed class ProvisioningControllerTests
         (await harness.Live.ValidateAsync(client, review.ToJsonString())).Allowed.ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData("100", true)]
+    [InlineData("200", false)]
+    public async Task An_update_is_judged_only_when_it_changes_the_spec(string newCpu, bool allowed)
+    {
+        await using var harness = await ProvisioningHarness.StartAsync();
+        JsonObject Environment(string cpu) => new()
+        {
+            ["apiVersion"] = "guardrails.dev/v1alpha1",
+            ["kind"] = "Environment",
+            ["metadata"] = new JsonObject { ["name"] = "team-a-dev", ["finalizers"] = new JsonArray("guardrails.dev/cleanup") },
+            ["spec"] = ProvisioningHarness.Spec(cpu: cpu),
+        };
+
+        // Both over the team's budget (as after the budget was lowered): a finalizer-only update passes, a spec change does not.
+        var review = JsonNode.Parse(Fixtures.Wrap(Environment(newCpu), "env-3", "guardrails.dev", "v1alpha1", "Environment"))!;
+        review["request"]!["operation"] = "UPDATE";
+        var old = Environment("100");
+        old["metadata"]!.AsObject().Remove("finalizers");
+        review["request"]!["oldObject"] = old;
+        review["request"]!.AsObject().Remove("namespace");
+        using var client = harness.Live.Guardrails.CreateClient();
+
+        var verdict = await harness.Live.ValidateAsync(client, review.ToJsonString());
+
+        verdict.Allowed.ShouldBe(allowed, verdict.Message);
+        if (!allowed)
+        {
+            verdict.Message!.ShouldContain("budget");
+        }
+    }
+
     [Fact]
     public async Task A_bad_environment_is_refused_at_admission_with_its_reasons()
     {
