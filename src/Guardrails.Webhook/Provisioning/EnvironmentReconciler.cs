@@ -107,19 +107,19 @@ public sealed partial class EnvironmentReconciler
 
         if (parsed.Request is not { } request)
         {
-            await WriteStatusAsync(name, environment, Rejected(environment, generation, parsed.Errors.Select(e => e.ToString()).ToList()), cancellationToken).ConfigureAwait(false);
+            await WriteStatusAsync(name, environment, EnvironmentStatus.Rejected(environment, _time.GetUtcNow(), generation, parsed.Errors.Select(e => e.ToString()).ToList()), cancellationToken).ConfigureAwait(false);
             return outcome;
         }
 
         if (_preCheck.PreCheck(request, name) is not { } check)
         {
-            await WriteStatusAsync(name, environment, Status(environment, "Pending", generation, null, "waiting for valid rule packs and platform settings", [], readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
+            await WriteStatusAsync(name, environment, EnvironmentStatus.Build(environment, _time.GetUtcNow(), "Pending", generation, null, "waiting for valid rule packs and platform settings", [], readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
             return ReconcileOutcome.After(TimeSpan.FromSeconds(5));
         }
 
         if (!check.Passed)
         {
-            await WriteStatusAsync(name, environment, Rejected(environment, generation, check.Reasons.Select(r => r.ToString()).ToList()), cancellationToken).ConfigureAwait(false);
+            await WriteStatusAsync(name, environment, EnvironmentStatus.Rejected(environment, _time.GetUtcNow(), generation, check.Reasons.Select(r => r.ToString()).ToList()), cancellationToken).ConfigureAwait(false);
             return outcome;
         }
 
@@ -159,12 +159,12 @@ public sealed partial class EnvironmentReconciler
         if (failures.Count > 0)
         {
             // Nothing is rolled back: every step is an idempotent apply, so the retry converges from where this stopped.
-            await WriteStatusAsync(name, environment, Status(environment, "Provisioning", generation, plan.Namespace, $"{string.Join("; ", failures)}; retrying", steps, readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
+            await WriteStatusAsync(name, environment, EnvironmentStatus.Build(environment, _time.GetUtcNow(), "Provisioning", generation, plan.Namespace, $"{string.Join("; ", failures)}; retrying", steps, readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
             return ReconcileOutcome.After(RetryAfterFailure);
         }
 
         await PatchPlanHashAsync(name, hash, cancellationToken).ConfigureAwait(false);
-        await WriteStatusAsync(name, environment, Status(environment, "Ready", generation, plan.Namespace, string.Create(CultureInfo.InvariantCulture, $"{plan.Objects.Count} objects applied in {total.Elapsed.TotalMilliseconds:0} ms"), steps, readyStatus: "True", rejected: false), cancellationToken).ConfigureAwait(false);
+        await WriteStatusAsync(name, environment, EnvironmentStatus.Build(environment, _time.GetUtcNow(), "Ready", generation, plan.Namespace, string.Create(CultureInfo.InvariantCulture, $"{plan.Objects.Count} objects applied in {total.Elapsed.TotalMilliseconds:0} ms"), steps, readyStatus: "True", rejected: false), cancellationToken).ConfigureAwait(false);
         LogReady(_logger, name, plan.Namespace, total.Elapsed.TotalMilliseconds);
         return outcome;
     }
@@ -205,7 +205,7 @@ public sealed partial class EnvironmentReconciler
         }
 
         LogCleanupStep(_logger, name, "status Deleting");
-        var current = await WriteStatusAsync(name, environment, Status(environment, "Deleting", generation, ns, "cleaning up", [], readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
+        var current = await WriteStatusAsync(name, environment, EnvironmentStatus.Build(environment, _time.GetUtcNow(), "Deleting", generation, ns, "cleaning up", [], readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
         if (current.HasFinalizer)
         {
             LogCleanupStep(_logger, name, "remove finalizer");
@@ -264,61 +264,6 @@ public sealed partial class EnvironmentReconciler
         using var document = JsonDocument.Parse(body.ToJsonString());
         using var updated = await _api.ApplyAsync(ProvisioningApi.EnvironmentPath(name) + "/status", document.RootElement, ProvisioningApi.FieldManager, force: true, cancellationToken).ConfigureAwait(false);
         return EnvironmentVersion.Of(updated.RootElement);
-    }
-
-    private JsonObject Rejected(JsonElement environment, long generation, IReadOnlyList<string> reasons) =>
-        Status(environment, "Rejected", generation, null, string.Join("\n", reasons), [], readyStatus: "False", rejected: true);
-
-    private JsonObject Status(JsonElement environment, string phase, long generation, string? ns, string message, IReadOnlyList<StepTiming> steps, string readyStatus, bool rejected)
-    {
-        var now = _time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        var previous = environment.Child("status"u8).Child("conditions"u8);
-        JsonObject Condition(string type, string status, string reason) => new()
-        {
-            ["type"] = type,
-            ["status"] = status,
-            ["reason"] = reason,
-            ["message"] = message,
-            ["observedGeneration"] = generation,
-
-            // As Kubernetes conditions do: the time the status last changed, not the time it was last written.
-            ["lastTransitionTime"] = TransitionTime(previous, type, status) ?? now,
-        };
-
-        var status = new JsonObject
-        {
-            ["phase"] = phase,
-            ["observedGeneration"] = generation,
-            ["message"] = message,
-            ["conditions"] = new JsonArray(
-                Condition("Ready", readyStatus, phase),
-                Condition("Rejected", rejected ? "True" : "False", rejected ? "PreCheckFailed" : "PreCheckPassed")),
-            ["steps"] = new JsonArray([.. steps.Select(s => new JsonObject { ["name"] = s.Name, ["durationMs"] = (long)Math.Round(s.DurationMs) })]),
-        };
-        if (ns is not null)
-        {
-            status["namespace"] = ns;
-        }
-
-        return status;
-    }
-
-    private static string? TransitionTime(JsonElement conditions, string type, string status)
-    {
-        if (conditions.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
-        foreach (var condition in conditions.EnumerateArray())
-        {
-            if (condition.Child("type"u8).AsString() == type)
-            {
-                return condition.Child("status"u8).AsString() == status ? condition.Child("lastTransitionTime"u8).AsString() : null;
-            }
-        }
-
-        return null;
     }
 
     private static DateTimeOffset? CreatedAt(JsonElement metadata) =>
