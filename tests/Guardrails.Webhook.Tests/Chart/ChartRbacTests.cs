@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-using Guardrails.Tests;
 using Guardrails.Webhook.Tests.Cluster;
 using Guardrails.Webhook.Tests.Provisioning;
 using Guardrails.Webhook.Tests.Support.FakeKube;
@@ -13,9 +11,9 @@ namespace Guardrails.Webhook.Tests.Chart;
 /// the apiserver would check, must be granted to the chart's service account.
 /// </summary>
 [Collection(ProvisioningLifecycleCollection.Name)]
-public sealed partial class ChartRbacTests
+public sealed class ChartRbacTests
 {
-    private const string ReleaseNamespace = "guardrails";
+    private const string ReleaseNamespace = ChartTemplate.ReleaseNamespace;
 
     [Fact]
     public async Task The_chart_grants_every_call_a_provisioning_lifecycle_makes()
@@ -75,10 +73,8 @@ public sealed partial class ChartRbacTests
 
     private static List<Grant> ChartGrants()
     {
-        var template = File.ReadAllText(Path.Combine(RepoPaths.Root, "charts", "guardrails", "templates", "rbac.yaml"));
-        var rendered = TemplateExpression().Replace(template.Replace("{{ .Release.Namespace }}", ReleaseNamespace, StringComparison.Ordinal), "");
         var stream = new YamlStream();
-        stream.Load(new StringReader(rendered));
+        stream.Load(new StringReader(ChartTemplate.Render("rbac.yaml")));
         var documents = stream.Documents.Select(d => (YamlMappingNode)d.RootNode).ToList();
 
         string Text(YamlMappingNode node, params string[] path) =>
@@ -103,9 +99,6 @@ public sealed partial class ChartRbacTests
         grants.ShouldNotBeEmpty("the chart binds no role to its service account");
         return grants;
     }
-
-    [GeneratedRegex(@"\{\{-?[^}]*\}\}")]
-    private static partial Regex TemplateExpression();
 
     private sealed record Permission(string Group, string Resource, string Verb, string? Namespace)
     {

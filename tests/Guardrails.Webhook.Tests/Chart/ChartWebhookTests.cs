@@ -1,0 +1,37 @@
+using Guardrails.Webhook.Hosting.Tls;
+using Guardrails.Webhook.Tests.Hosting.Tls;
+using YamlDotNet.RepresentationModel;
+
+namespace Guardrails.Webhook.Tests.Chart;
+
+/// <summary>The chart registers the webhooks for exactly what <c>guardrails serve</c> prints: nothing judged one way and not the other.</summary>
+public sealed class ChartWebhookTests
+{
+    [Fact]
+    public void The_chart_and_the_printed_manifests_send_the_same_requests()
+    {
+        using var ca = TestPki.CreateCa("chart test CA");
+        var printed = new YamlStream();
+        printed.Load(new StringReader(WebhookManifests.Render(TestPki.CertPem(ca), new WebhookManifestOptions { Url = "https://127.0.0.1:8443" })));
+        var expected = printed.Documents.Select(d => Rules(Webhook((YamlMappingNode)d.RootNode))).ToList();
+
+        var chart = new YamlStream();
+        chart.Load(new StringReader(ChartTemplate.Render("webhooks.yaml")));
+        var actual = Rules(Webhook((YamlMappingNode)chart.Documents.ShouldHaveSingleItem("the template's range body, read once").RootNode));
+
+        expected.ShouldAllBe(rules => rules.SequenceEqual(expected[0]), "validating and mutating rules are the same");
+        actual.ShouldBe(expected[0]);
+        actual.ShouldContain(r => r.Contains("environments", StringComparison.Ordinal));
+    }
+
+    private static YamlMappingNode Webhook(YamlMappingNode configuration) =>
+        (YamlMappingNode)((YamlSequenceNode)configuration["webhooks"]).Children.ShouldHaveSingleItem();
+
+    /// <summary>Each rule as one comparable line: groups, versions, operations, resources, scope.</summary>
+    private static List<string> Rules(YamlMappingNode webhook) =>
+        [.. ((YamlSequenceNode)webhook["rules"]).Children.Cast<YamlMappingNode>()
+            .Select(rule => string.Join(" | ", new[] { "apiGroups", "apiVersions", "operations", "resources" }
+                .Select(key => string.Join(",", ((YamlSequenceNode)rule[key]).Children.Cast<YamlScalarNode>().Select(s => s.Value)))
+                .Append(((YamlScalarNode)rule["scope"]).Value)))
+            .Order(StringComparer.Ordinal)];
+}
