@@ -17,8 +17,8 @@ public static class EnvironmentPlanner
     private const string RbacGroup = "rbac.authorization.k8s.io";
 
     /// <summary>
-    /// Namespace, ResourceQuota, LimitRange, NetworkPolicy, the viewer/editor/admin Roles, a RoleBinding per role that
-    /// has members, and the <c>deployer</c> ServiceAccount bound to <c>editor</c>; in that order.
+    /// Namespace, ResourceQuota, LimitRange, NetworkPolicy, the viewer/editor/admin Roles, a RoleBinding per role (its
+    /// members, possibly none), and the <c>deployer</c> ServiceAccount bound to <c>editor</c>; in that order.
     /// </summary>
     /// <exception cref="ArgumentException">The request's tier is not in <paramref name="settings"/> (the pre-check reports this instead of throwing).</exception>
     public static EnvironmentPlan Plan(EnvironmentRequest request, PlatformSettings settings)
@@ -42,13 +42,11 @@ public static class EnvironmentPlanner
             Role(request, AdminRole, RoleRules.Admin()),
         };
 
+        // Every role gets its binding, with no subjects when it has no members: a binding left out of the plan once its
+        // last member is removed would stay in the cluster, still granting what that member was meant to lose.
         foreach (var (role, members) in new[] { (ViewerRole, request.Members.Viewers), (EditorRole, request.Members.Editors), (AdminRole, request.Members.Admins) })
         {
-            // A binding without subjects grants nothing and only clutters the namespace.
-            if (!members.IsEmpty)
-            {
-                objects.Add(Binding(request, role, role, MemberSubjects(members)));
-            }
+            objects.Add(Binding(request, role, role, MemberSubjects(members)));
         }
 
         objects.Add(Object("v1", "ServiceAccount", DeployerName, request, extra: o => o["automountServiceAccountToken"] = false));

@@ -49,6 +49,7 @@ public sealed class EnvironmentPlannerTests
             "rbac.authorization.k8s.io/v1 Role admin",
             "rbac.authorization.k8s.io/v1 RoleBinding viewer",
             "rbac.authorization.k8s.io/v1 RoleBinding editor",
+            "rbac.authorization.k8s.io/v1 RoleBinding admin",
             "v1 ServiceAccount deployer",
             "rbac.authorization.k8s.io/v1 RoleBinding deployer",
         ]);
@@ -212,11 +213,12 @@ public sealed class EnvironmentPlannerTests
     }
 
     [Fact]
-    public void Members_are_bound_as_users_and_groups_and_a_role_without_members_gets_no_binding()
+    public void Members_are_bound_as_users_and_groups_and_a_role_without_members_gets_a_binding_without_subjects()
     {
         var plan = Plan();
 
-        plan.Find("RoleBinding", "admin").ShouldBeNull();
+        // Applying the empty binding is what takes access away from the last member removed from a role.
+        Get(plan, "RoleBinding", "admin")["subjects"]!.AsArray().ShouldBeEmpty();
         var editor = Get(plan, "RoleBinding", "editor");
         editor["roleRef"]!.ToJsonString().ShouldBe("""{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"editor"}""");
         editor["subjects"]!.ToJsonString().ShouldBe(
@@ -230,7 +232,7 @@ public sealed class EnvironmentPlannerTests
     {
         var plan = Plan(ProvisioningFixtures.Request());
 
-        plan.Objects.Where(o => o.Kind == "RoleBinding").Select(o => o.Name).ShouldBe(["deployer"]);
+        plan.Objects.Where(o => o.Kind == "RoleBinding").Select(o => o.Name).ShouldBe(["viewer", "editor", "admin", "deployer"]);
         Get(plan, "ServiceAccount", "deployer")["automountServiceAccountToken"]!.GetValue<bool>().ShouldBeFalse();
         var binding = Get(plan, "RoleBinding", "deployer");
         binding["roleRef"]!["name"]!.GetValue<string>().ShouldBe("editor");

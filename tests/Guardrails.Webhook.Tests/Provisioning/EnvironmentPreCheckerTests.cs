@@ -48,7 +48,7 @@ public sealed class EnvironmentPreCheckerTests
         result.Warnings.ShouldBeEmpty();
         result.Passed.ShouldBeTrue();
         result.Plan.Namespace.ShouldBe("team-a-web");
-        result.Plan.Objects.Count.ShouldBe(9);
+        result.Plan.Objects.Count.ShouldBe(12);
     }
 
     [Fact]

@@ -19,7 +19,9 @@ public sealed class ProvisioningControllerTests
         "/apis/rbac.authorization.k8s.io/v1/namespaces/team-a-dev/roles/admin",
         "/apis/rbac.authorization.k8s.io/v1/namespaces/team-a-dev/rolebindings/editor",
         "/apis/rbac.authorization.k8s.io/v1/namespaces/team-a-dev/rolebindings/viewer",
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/team-a-dev/rolebindings/admin",
         "/api/v1/namespaces/team-a-dev/serviceaccounts/deployer",
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/team-a-dev/rolebindings/deployer",
     ];
 
     [Fact]
@@ -84,6 +86,26 @@ public sealed class ProvisioningControllerTests
         }
 
         harness.Api.RequestLog.Where(r => r.Method == "PATCH" && r.Path.Contains("/namespaces/team-a-dev", StringComparison.Ordinal)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Removing_the_last_member_of_a_role_takes_their_access_away()
+    {
+        await using var harness = await ProvisioningHarness.StartAsync();
+        harness.ApplyEnvironment(ProvisioningHarness.Spec());
+        await harness.WaitForPhaseAsync("team-a-dev", "Ready");
+        const string viewers = "/apis/rbac.authorization.k8s.io/v1/namespaces/team-a-dev/rolebindings/viewer";
+        harness.Api.Get(viewers)!["subjects"]!.AsArray().ShouldNotBeEmpty();
+
+        var withoutViewers = ProvisioningHarness.Spec();
+        withoutViewers["members"]!.AsObject().Remove("viewers");
+        await harness.ApplyEnvironmentAsKubectlAsync(withoutViewers);
+
+        await LiveStateHarness.EventuallyAsync(
+            () => Task.FromResult(harness.Api.Get(viewers)?["subjects"] is JsonArray { Count: 0 }),
+            $"the viewer binding emptied (now: {harness.Api.Get(viewers)?["subjects"]?.ToJsonString()})");
+        var environment = await harness.WaitForPhaseAsync("team-a-dev", "Ready");
+        environment["status"]!["observedGeneration"]!.GetValue<long>().ShouldBe(2);
     }
 
     [Fact]
