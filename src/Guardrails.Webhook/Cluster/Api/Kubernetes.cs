@@ -6,6 +6,7 @@ using System.Net.Security;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -158,7 +159,7 @@ public sealed class Kubernetes : IKubernetesApi, IDisposable
     public Task DeleteAsync(string path, string uid, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(uid);
-        var bytes = System.Text.Encoding.UTF8.GetBytes(new JsonObject
+        var bytes = Encoding.UTF8.GetBytes(new JsonObject
         {
             ["apiVersion"] = "v1",
             ["kind"] = "DeleteOptions",
