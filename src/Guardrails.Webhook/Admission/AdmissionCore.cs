@@ -13,17 +13,22 @@ public static class AdmissionCore
     public static AdmissionHandler Create(PolicyStore policies, IClusterStateSource cluster, GuardrailsMetrics? metrics = null, EnvironmentPreCheckService? environments = null) => call =>
     {
         var review = call.Review;
+
+        // Environments before the rule packs: without valid packs the pre-check says so itself, and the controller's
+        // own metadata writes (finalizer, plan hash) must never wait on a pack being fixed.
+        if (review is { Group: "guardrails.dev", Kind: EnvironmentRequest.KindName, SubResource: null, Operation: AdmissionOperation.Create or AdmissionOperation.Update }
+            && environments is not null)
+        {
+            return ValueTask.FromResult(call.Operation == AdmissionOperationKind.Validate
+                ? EnvironmentAdmission.Decide(review, environments)
+                : AdmissionDecision.Allow("Environments are not mutated"));
+        }
+
         var policy = policies.Current;
         if (policy is null)
         {
             // Not ready: the apiserver's failurePolicy decides; answer plainly rather than guess.
             return ValueTask.FromResult(AdmissionDecision.Deny("Guardrails has no valid rule packs loaded yet", 503));
-        }
-
-        if (review is { Group: "guardrails.dev", Kind: EnvironmentRequest.KindName, SubResource: null, Operation: AdmissionOperation.Create or AdmissionOperation.Update }
-            && environments is not null && call.Operation == AdmissionOperationKind.Validate)
-        {
-            return ValueTask.FromResult(EnvironmentAdmission.Decide(review, environments));
         }
 
         switch (review.SubResource)

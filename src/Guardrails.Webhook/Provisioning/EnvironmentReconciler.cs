@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -22,6 +23,7 @@ public sealed partial class EnvironmentReconciler
     private const string PlanHashAnnotation = "guardrails.dev/plan-hash";
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan RetryAfterConflict = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
     private readonly IKubernetesApi _api;
     private readonly EnvironmentPreCheckService _preCheck;
@@ -29,6 +31,7 @@ public sealed partial class EnvironmentReconciler
     private readonly EnvironmentCache _environments;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
 
     public EnvironmentReconciler(IKubernetesApi api, EnvironmentPreCheckService preCheck, IClusterStateSource cluster, EnvironmentCache environments, TimeProvider time, ILogger<EnvironmentReconciler> logger)
     {
@@ -42,23 +45,39 @@ public sealed partial class EnvironmentReconciler
 
     public async Task<ReconcileOutcome> ReconcileAsync(string name, CancellationToken cancellationToken)
     {
+        ReconcileOutcome outcome;
         try
         {
-            return await ReconcileCachedAsync(name, cancellationToken).ConfigureAwait(false);
+            outcome = await ReconcileCachedAsync(name, cancellationToken).ConfigureAwait(false);
         }
         catch (KubernetesApiException ex) when (ex.StatusCode == 404)
         {
             // The cache is behind: the Environment is already gone and its DELETED event is on the way. Writes to it
             // never create it again (merge patches and the status subresource do not create).
             LogGone(_logger, name);
-            return ReconcileOutcome.Done;
+            outcome = ReconcileOutcome.Done;
         }
         catch (KubernetesApiException ex) when (ex.StatusCode == 409)
         {
             // Changed since the cache saw it: the newer version's event is on the way; look again soon either way.
             LogConflict(_logger, name, ex.Message);
-            return ReconcileOutcome.After(RetryAfterConflict);
+            outcome = Retry(name, RetryAfterConflict);
         }
+
+        if (!outcome.Retrying)
+        {
+            _failures.TryRemove(name, out _);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>A retry whose delay doubles with each failure in a row (up to 30 s), so a lasting failure costs little.</summary>
+    private ReconcileOutcome Retry(string name, TimeSpan first)
+    {
+        var attempt = _failures.AddOrUpdate(name, 1, (_, failures) => failures + 1);
+        var delay = Math.Min(MaxRetryDelay.TotalMilliseconds, first.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20)));
+        return new ReconcileOutcome(TimeSpan.FromMilliseconds(delay), Retrying: true);
     }
 
     private async Task<ReconcileOutcome> ReconcileCachedAsync(string name, CancellationToken cancellationToken)
@@ -154,16 +173,18 @@ public sealed partial class EnvironmentReconciler
         }
 
         var inPlanOrder = plan.Objects.Where(results.ContainsKey).Select(o => results[o]).ToList();
-        var steps = inPlanOrder.Where(r => r.Failure is null).Select(r => r.Step).ToList();
         var failures = inPlanOrder.Select(r => r.Failure).OfType<string>().ToList();
         if (failures.Count > 0)
         {
             // Nothing is rolled back: every step is an idempotent apply, so the retry converges from where this stopped.
-            await WriteStatusAsync(name, environment, EnvironmentStatus.Build(environment, _time.GetUtcNow(), "Provisioning", generation, plan.Namespace, $"{string.Join("; ", failures)}; retrying", steps, readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
-            return ReconcileOutcome.After(RetryAfterFailure);
+            // No timings here: they differ on every attempt, and a status that changes each time would wake the watch
+            // and undo the backoff.
+            await WriteStatusAsync(name, environment, EnvironmentStatus.Build(environment, _time.GetUtcNow(), "Provisioning", generation, plan.Namespace, $"{string.Join("; ", failures)}; retrying", [], readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
+            return Retry(name, RetryAfterFailure);
         }
 
         await PatchPlanHashAsync(name, hash, cancellationToken).ConfigureAwait(false);
+        var steps = inPlanOrder.Select(r => r.Step).ToList();
         await WriteStatusAsync(name, environment, EnvironmentStatus.Build(environment, _time.GetUtcNow(), "Ready", generation, plan.Namespace, string.Create(CultureInfo.InvariantCulture, $"{plan.Objects.Count} objects applied in {total.Elapsed.TotalMilliseconds:0} ms"), steps, readyStatus: "True", rejected: false), cancellationToken).ConfigureAwait(false);
         LogReady(_logger, name, plan.Namespace, total.Elapsed.TotalMilliseconds);
         return outcome;
@@ -201,7 +222,15 @@ public sealed partial class EnvironmentReconciler
         {
             // Deleting the namespace takes everything the plan put in it along.
             LogCleanupStep(_logger, name, "delete namespace");
-            await IgnoreNotFound(_api.DeleteAsync(ResourceType.Namespaces.ObjectPath(null, ns), cancellationToken)).ConfigureAwait(false);
+            try
+            {
+                await _api.DeleteAsync(ResourceType.Namespaces.ObjectPath(null, ns), cancellationToken).ConfigureAwait(false);
+            }
+            catch (KubernetesApiException ex) when (ex.StatusCode is 404 or 409)
+            {
+                // 404: gone already. 409: already terminating ("the system is ensuring all content is removed"), which
+                // is what a second clean-up pass sees; either way nothing is left for this Environment to wait on.
+            }
         }
 
         LogCleanupStep(_logger, name, "status Deleting");

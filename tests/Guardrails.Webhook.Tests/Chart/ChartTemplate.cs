@@ -15,13 +15,14 @@ internal static partial class ChartTemplate
 
     private static readonly string Chart = Path.Combine(RepoPaths.Root, "charts", "guardrails");
 
+    public static string Source(string template) => File.ReadAllText(Path.Combine(Chart, "templates", template));
+
     public static string Render(string template)
     {
         var values = new YamlStream();
         values.Load(new StringReader(File.ReadAllText(Path.Combine(Chart, "values.yaml"))));
         var root = (YamlMappingNode)values.Documents[0].RootNode;
-        var text = File.ReadAllText(Path.Combine(Chart, "templates", template));
-        return Expression().Replace(text, match =>
+        return Expression().Replace(Source(template), match =>
         {
             var inner = match.Groups["inner"].Value.Trim();
             if (inner is ".Release.Namespace" or "$.Release.Namespace")

@@ -19,9 +19,11 @@ public sealed class ChartWebhookTests
         chart.Load(new StringReader(ChartTemplate.Render("webhooks.yaml")));
         var actual = Rules(Webhook((YamlMappingNode)chart.Documents.ShouldHaveSingleItem("the template's range body, read once").RootNode));
 
-        expected.ShouldAllBe(rules => rules.SequenceEqual(expected[0]), "validating and mutating rules are the same");
+        // The naive render keeps the validating-only block, so it reads as the validating configuration.
         actual.ShouldBe(expected[0]);
         actual.ShouldContain(r => r.Contains("environments", StringComparison.Ordinal));
+        expected[1].ShouldBe(expected[0].Where(r => !r.Contains("environments", StringComparison.Ordinal)), "the mutating configuration has everything but Environments");
+        ChartTemplate.Source("webhooks.yaml").ShouldContain("{{- if eq $kind \"ValidatingWebhookConfiguration\" }}\n      - apiGroups: [\"guardrails.dev\"]");
     }
 
     private static YamlMappingNode Webhook(YamlMappingNode configuration) =>

@@ -12,7 +12,8 @@ namespace Guardrails.Webhook.Tests.Provisioning;
 /// <summary>
 /// One reconcile from a cache that is behind the API server, as a watch always can be. Before these, a reconcile of a
 /// deletion the cache saw late re-created the deleted Environment with server-side apply, and the controller then
-/// chased its own writes for as long as the process ran.
+/// chased its own writes for as long as the process ran. Another replica holds the Lease throughout, so the harness's
+/// own controller stays out of the way of the reconciler under test.
 /// </summary>
 [Collection(ProvisioningLifecycleCollection.Name)]
 public sealed class EnvironmentReconcilerTests
@@ -23,7 +24,7 @@ public sealed class EnvironmentReconcilerTests
     [Fact]
     public async Task A_deletion_seen_after_the_environment_is_gone_does_not_bring_it_back()
     {
-        await using var harness = await ProvisioningHarness.StartAsync();
+        await using var harness = await ProvisioningHarness.StartAsync(controllerLeads: false);
         var stale = Cached(Ghost(finalizers: ["guardrails.dev/cleanup"], deleting: true));
 
         var outcome = await Reconciler(harness, stale).ReconcileAsync(Name, TestContext.Current.CancellationToken);
@@ -35,7 +36,7 @@ public sealed class EnvironmentReconcilerTests
     [Fact]
     public async Task An_environment_deleted_before_its_first_reconcile_is_not_created_again()
     {
-        await using var harness = await ProvisioningHarness.StartAsync();
+        await using var harness = await ProvisioningHarness.StartAsync(controllerLeads: false);
         var stale = Cached(Ghost(finalizers: [], deleting: false));
 
         var outcome = await Reconciler(harness, stale).ReconcileAsync(Name, TestContext.Current.CancellationToken);
@@ -48,7 +49,7 @@ public sealed class EnvironmentReconcilerTests
     [Fact]
     public async Task Removing_its_finalizer_keeps_one_another_controller_added_since_the_cache_saw_it()
     {
-        await using var harness = await ProvisioningHarness.StartAsync();
+        await using var harness = await ProvisioningHarness.StartAsync(controllerLeads: false);
         var stale = Cached(Ghost(finalizers: ["guardrails.dev/cleanup"], deleting: true));
         harness.Api.Upsert(Ghost(finalizers: ["guardrails.dev/cleanup", "other.dev/keep"], deleting: false));
         harness.Api.Delete(Path);
@@ -63,7 +64,7 @@ public sealed class EnvironmentReconcilerTests
     [Fact]
     public async Task An_expired_environment_is_deleted_only_if_it_is_still_the_same_object()
     {
-        await using var harness = await ProvisioningHarness.StartAsync();
+        await using var harness = await ProvisioningHarness.StartAsync(controllerLeads: false);
         var expired = Ghost(finalizers: ["guardrails.dev/cleanup"], deleting: false);
         expired["metadata"]!["uid"] = "uid-of-the-expired-one";
         expired["metadata"]!["creationTimestamp"] = "2020-01-01T00:00:00Z";
@@ -80,12 +81,14 @@ public sealed class EnvironmentReconcilerTests
     [Fact]
     public async Task Reconciling_a_rejected_environment_again_later_writes_nothing()
     {
-        await using var harness = await ProvisioningHarness.StartAsync();
+        await using var harness = await ProvisioningHarness.StartAsync(controllerLeads: false);
         var overBudget = Ghost(finalizers: ["guardrails.dev/cleanup"], deleting: false);
         overBudget["spec"]!["resources"]!["cpu"] = "100";
         overBudget.Remove("status");
-        harness.Api.Upsert(overBudget);
-        var rejected = await harness.WaitForPhaseAsync(Name, "Rejected");
+        var stored = harness.Api.Upsert(overBudget);
+        await Reconciler(harness, Cached(stored)).ReconcileAsync(Name, TestContext.Current.CancellationToken);
+        var rejected = harness.Environment(Name)!;
+        rejected["status"]!["phase"]!.GetValue<string>().ShouldBe("Rejected");
         var later = new ManualTimeProvider(DateTimeOffset.UtcNow.AddHours(1));
 
         await Reconciler(harness, Cached(rejected), later).ReconcileAsync(Name, TestContext.Current.CancellationToken);

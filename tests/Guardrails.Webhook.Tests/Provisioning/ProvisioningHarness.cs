@@ -23,12 +23,26 @@ internal sealed class ProvisioningHarness : IAsyncDisposable
 
     public FakeKubeApiServer Api => Live.Bed.Server;
 
-    public static async Task<ProvisioningHarness> StartAsync(TimeSpan? latency = null, Func<ServeOptions, ServeOptions>? configure = null)
+    /// <param name="controllerLeads">False: another replica holds the provisioning Lease for the whole test, so this
+    /// Guardrails' controller never reconciles and a test can drive a reconciler of its own.</param>
+    public static async Task<ProvisioningHarness> StartAsync(TimeSpan? latency = null, Func<ServeOptions, ServeOptions>? configure = null, bool controllerLeads = true)
     {
         void Seed(KubeTestBed bed)
         {
             // Guardrails' own namespace holds the provisioning Lease.
             bed.Namespace("guardrails");
+            if (!controllerLeads)
+            {
+                var renewed = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                bed.Server.Upsert(new JsonObject
+                {
+                    ["apiVersion"] = "coordination.k8s.io/v1",
+                    ["kind"] = "Lease",
+                    ["metadata"] = new JsonObject { ["name"] = "guardrails-provisioner", ["namespace"] = "guardrails" },
+                    ["spec"] = new JsonObject { ["holderIdentity"] = "another-replica", ["leaseDurationSeconds"] = 3600, ["acquireTime"] = renewed, ["renewTime"] = renewed },
+                });
+            }
+
             bed.Server.TokenReviews[AliceToken] = new FakeUser("alice", "team-a-devs");
             bed.Server.TokenReviews[MalloryToken] = new FakeUser("mallory");
             bed.Server.AccessReviews[new AccessCheck("alice", "create", "guardrails.dev", "environments", "team-a")] = true;

@@ -11,15 +11,16 @@ public static class WebhookManifests
     public const string ValidatePath = "/validate";
     public const string MutatePath = "/mutate";
 
-    // The scale subresources are included so scaling a workload up is checked against quota like creating it is.
-    private static readonly (string Group, string Version, string Scope, string[] Resources)[] Rules =
+    // The scale subresources are sent so that a replica change gets a warning that quota-fits cannot judge it (the
+    // workload's template is not cached); they are allowed.
+    private static readonly (string Group, string Version, string Scope, string[] Resources, bool ValidatingOnly)[] Rules =
     [
-        ("", "v1", "Namespaced", ["pods", "pods/ephemeralcontainers", "replicationcontrollers", "podtemplates"]),
-        ("apps", "v1", "Namespaced", ["deployments", "deployments/scale", "statefulsets", "statefulsets/scale", "daemonsets", "replicasets", "replicasets/scale"]),
-        ("batch", "v1", "Namespaced", ["jobs", "cronjobs"]),
+        ("", "v1", "Namespaced", ["pods", "pods/ephemeralcontainers", "replicationcontrollers", "podtemplates"], false),
+        ("apps", "v1", "Namespaced", ["deployments", "deployments/scale", "statefulsets", "statefulsets/scale", "daemonsets", "replicasets", "replicasets/scale"], false),
+        ("batch", "v1", "Namespaced", ["jobs", "cronjobs"], false),
 
-        // "*" so the rule holds whichever scope the Environment CRD is installed with.
-        ("guardrails.dev", "v1alpha1", "*", ["environments"]),
+        // Environments are pre-checked, never mutated. "*" so the rule holds whichever scope the CRD is installed with.
+        ("guardrails.dev", "v1alpha1", "*", ["environments"], true),
     ];
 
     private static readonly string[] SystemNamespaces = ["kube-system", "kube-public", "kube-node-lease"];
@@ -76,8 +77,13 @@ public static class WebhookManifests
         yaml.Append("          operator: NotIn\n");
         yaml.Append("          values: ").Append(FlowList(SystemNamespaces.Append(options.OwnNamespace).Distinct(StringComparer.Ordinal))).Append('\n');
         yaml.Append("    rules:\n");
-        foreach (var (group, version, scope, resources) in Rules)
+        foreach (var (group, version, scope, resources, validatingOnly) in Rules)
         {
+            if (validatingOnly && kind != "ValidatingWebhookConfiguration")
+            {
+                continue;
+            }
+
             yaml.Append("      - apiGroups: ").Append(FlowList([group])).Append('\n');
             yaml.Append("        apiVersions: ").Append(FlowList([version])).Append('\n');
             yaml.Append("        operations: [\"CREATE\", \"UPDATE\"]\n");
