@@ -15,7 +15,7 @@ public static class AdmissionCore
         var review = call.Review;
 
         // Environments before the rule packs: without valid packs the pre-check says so itself, and the controller's
-        // own metadata writes (finalizer, plan hash) must never wait on a pack being fixed.
+        // own finalizer writes must never wait on a pack being fixed.
         if (review is { Group: "guardrails.dev", Kind: EnvironmentRequest.KindName, SubResource: null, Operation: AdmissionOperation.Create or AdmissionOperation.Update }
             && environments is not null)
         {

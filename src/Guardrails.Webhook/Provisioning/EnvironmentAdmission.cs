@@ -16,8 +16,8 @@ public static class EnvironmentAdmission
             return AdmissionDecision.Allow("Environment is being deleted");
         }
 
-        // Only what an Environment asks for is judged. A metadata-only update (the controller adding its finalizer or
-        // plan hash, someone adding a label) of one that no longer passes — its team's budget lowered since — must go
+        // Only what an Environment asks for is judged. A metadata-only update (the controller adding its finalizer,
+        // someone adding a label) of one that no longer passes — its team's budget lowered since — must go
         // through, or the controller could neither mark it Rejected nor ever clean it up.
         if (review.Operation == AdmissionOperation.Update
             && review.OldObject.ValueKind == JsonValueKind.Object

@@ -20,7 +20,6 @@ namespace Guardrails.Webhook.Provisioning;
 /// </summary>
 public sealed partial class EnvironmentReconciler
 {
-    private const string PlanHashAnnotation = "guardrails.dev/plan-hash";
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan RetryAfterConflict = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
@@ -147,7 +146,7 @@ public sealed partial class EnvironmentReconciler
         var status = environment.Child("status"u8);
         if (status.Child("phase"u8).AsString() == "Ready"
             && status.Child("observedGeneration"u8).AsInt64() == generation
-            && metadata.Child("annotations"u8).Child(PlanHashAnnotation).AsString() == hash)
+            && status.Child("planHash"u8).AsString() == hash)
         {
             return outcome;
         }
@@ -183,9 +182,8 @@ public sealed partial class EnvironmentReconciler
             return Retry(name, RetryAfterFailure);
         }
 
-        await PatchPlanHashAsync(name, hash, cancellationToken).ConfigureAwait(false);
         var steps = inPlanOrder.Select(r => r.Step).ToList();
-        await WriteStatusAsync(name, environment, EnvironmentStatus.Build(environment, _time.GetUtcNow(), "Ready", generation, plan.Namespace, string.Create(CultureInfo.InvariantCulture, $"{plan.Objects.Count} objects applied in {total.Elapsed.TotalMilliseconds:0} ms"), steps, readyStatus: "True", rejected: false), cancellationToken).ConfigureAwait(false);
+        await WriteStatusAsync(name, environment, EnvironmentStatus.Build(environment, _time.GetUtcNow(), "Ready", generation, plan.Namespace, string.Create(CultureInfo.InvariantCulture, $"{plan.Objects.Count} objects applied in {total.Elapsed.TotalMilliseconds:0} ms"), steps, readyStatus: "True", rejected: false, planHash: hash), cancellationToken).ConfigureAwait(false);
         LogReady(_logger, name, plan.Namespace, total.Elapsed.TotalMilliseconds);
         return outcome;
     }
@@ -261,9 +259,6 @@ public sealed partial class EnvironmentReconciler
         };
         await MergePatchAsync(ProvisioningApi.EnvironmentPath(name), patch, cancellationToken).ConfigureAwait(false);
     }
-
-    private Task PatchPlanHashAsync(string name, string planHash, CancellationToken cancellationToken) =>
-        MergePatchAsync(ProvisioningApi.EnvironmentPath(name), new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [PlanHashAnnotation] = planHash } } }, cancellationToken);
 
     private async Task MergePatchAsync(string path, JsonObject patch, CancellationToken cancellationToken)
     {

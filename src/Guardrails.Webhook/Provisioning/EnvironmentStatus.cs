@@ -15,7 +15,7 @@ internal static class EnvironmentStatus
         Build(environment, now, "Rejected", generation, null, string.Join("\n", reasons), [], readyStatus: "False", rejected: true);
 
     /// <summary>The status for <paramref name="phase"/>; conditions whose status is unchanged keep their transition time.</summary>
-    public static JsonObject Build(JsonElement environment, DateTimeOffset now, string phase, long generation, string? ns, string message, IReadOnlyList<StepTiming> steps, string readyStatus, bool rejected)
+    public static JsonObject Build(JsonElement environment, DateTimeOffset now, string phase, long generation, string? ns, string message, IReadOnlyList<StepTiming> steps, string readyStatus, bool rejected, string? planHash = null)
     {
         var timestamp = now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var previous = environment.Child("status"u8).Child("conditions"u8);
@@ -44,6 +44,11 @@ internal static class EnvironmentStatus
         if (ns is not null)
         {
             status["namespace"] = ns;
+        }
+
+        if (planHash is not null)
+        {
+            status["planHash"] = planHash;
         }
 
         return status;

@@ -11,7 +11,7 @@ namespace Guardrails.Webhook.Tests.Admission;
 
 /// <summary>
 /// With no valid rule packs, workloads get a 503 (the apiserver's failurePolicy decides), but Environment writes are
-/// still answered: the controller's finalizer and plan-hash patches must not wait on a pack being fixed.
+/// still answered: the controller's finalizer patches must not wait on a pack being fixed.
 /// </summary>
 public sealed class EnvironmentWithoutPacksTests
 {

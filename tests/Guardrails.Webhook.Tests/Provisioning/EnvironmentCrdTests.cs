@@ -12,6 +12,48 @@ public sealed class EnvironmentCrdTests
     private static readonly string Source = Path.Combine(RepoPaths.Root, "deploy", "crds", "environments.guardrails.dev.yaml");
     private static readonly string InChart = Path.Combine(RepoPaths.Root, "charts", "guardrails", "crds", "environments.guardrails.dev.yaml");
 
+    [Fact]
+    public void Every_status_field_the_controller_writes_is_declared_so_the_apiserver_keeps_it()
+    {
+        using var environment = System.Text.Json.JsonDocument.Parse("""{"metadata":{"name":"team-a-dev"}}""");
+        var written = Guardrails.Webhook.Provisioning.EnvironmentStatus.Build(
+            environment.RootElement, DateTimeOffset.UtcNow, "Ready", 1, "team-a-dev", "12 objects applied", [new("Namespace team-a-dev", 7)], readyStatus: "True", rejected: false, planHash: "0123456789abcdef");
+
+        // A structural schema prunes undeclared fields: a field missing here would silently never be stored.
+        Undeclared(written, Status(), "status").ShouldBeEmpty();
+    }
+
+    private static IEnumerable<string> Undeclared(System.Text.Json.Nodes.JsonNode? value, YamlMappingNode schema, string path)
+    {
+        if (value is System.Text.Json.Nodes.JsonObject obj)
+        {
+            var properties = schema.Children.TryGetValue(new YamlScalarNode("properties"), out var p) ? (YamlMappingNode)p : null;
+            foreach (var (key, child) in obj)
+            {
+                if (properties is null || !properties.Children.TryGetValue(new YamlScalarNode(key), out var declared))
+                {
+                    yield return $"{path}.{key}";
+                    continue;
+                }
+
+                foreach (var missing in Undeclared(child, (YamlMappingNode)declared, $"{path}.{key}"))
+                {
+                    yield return missing;
+                }
+            }
+        }
+        else if (value is System.Text.Json.Nodes.JsonArray array)
+        {
+            foreach (var item in array)
+            {
+                foreach (var missing in Undeclared(item, Map(schema, "items"), $"{path}[]"))
+                {
+                    yield return missing;
+                }
+            }
+        }
+    }
+
     private static YamlMappingNode Crd()
     {
         var stream = new YamlStream();
@@ -140,11 +182,11 @@ public sealed class EnvironmentCrdTests
     }
 
     [Fact]
-    public void Status_has_phase_conditions_observed_generation_namespace_message_and_steps()
+    public void Status_has_phase_conditions_observed_generation_namespace_message_plan_hash_and_steps()
     {
         var status = Status();
         Map(status, "properties").Children.Keys.Select(k => ((YamlScalarNode)k).Value).Order(StringComparer.Ordinal)
-            .ShouldBe(["conditions", "message", "namespace", "observedGeneration", "phase", "steps"]);
+            .ShouldBe(["conditions", "message", "namespace", "observedGeneration", "phase", "planHash", "steps"]);
         Strings(Property(status, "phase"), "enum").ShouldBe(["Pending", "Provisioning", "Ready", "Rejected", "Deleting"]);
         Scalar(Property(status, "observedGeneration"), "format").ShouldBe("int64");
 
