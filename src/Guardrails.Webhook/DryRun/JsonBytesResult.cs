@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Guardrails.Webhook.DryRun;
 
-public sealed class JsonBytesResult : IResult
+/// <summary>Pre-serialized JSON with a status code; the status is readable so endpoint filters can count outcomes.</summary>
+public sealed class JsonBytesResult : IResult, IStatusCodeHttpResult
 {
     private readonly byte[] _body;
     private readonly int _status;
@@ -12,6 +14,8 @@ public sealed class JsonBytesResult : IResult
         _body = body;
         _status = status;
     }
+
+    public int? StatusCode => _status;
 
     public Task ExecuteAsync(HttpContext httpContext)
     {

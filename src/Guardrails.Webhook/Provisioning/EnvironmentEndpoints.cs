@@ -5,8 +5,10 @@ using Guardrails.Policies.Resources;
 using Guardrails.Webhook.Cluster.Api;
 using Guardrails.Webhook.DryRun;
 using Guardrails.Webhook.Hosting;
+using Guardrails.Webhook.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,10 +26,42 @@ public static class EnvironmentEndpoints
     public static IEndpointRouteBuilder MapEnvironments(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1/environments").WithTags("Provisioning");
-        group.MapPost("", Create).WithSummary("Request an environment: pre-checked, applied, answered when Ready or Rejected (3 s at most)");
-        group.MapGet("/{name}", Get).WithSummary("An environment's status and per-step timings");
+        group.MapPost("", Create).WithSummary("Request an environment: pre-checked, applied, answered when Ready or Rejected (3 s at most)")
+            .AddEndpointFilter(Metered);
+        group.MapGet("/{name}", Get).WithSummary("An environment's status and per-step timings")
+            .AddEndpointFilter(Metered);
         return endpoints;
     }
+
+    /// <summary>
+    /// Counts and times every answer of the self-serve door, so "Ready within 3 s" can be watched in production:
+    /// <c>guardrails_request_duration_seconds{door="provisioning",operation="create",verdict="ready"}</c>.
+    /// </summary>
+    private static async ValueTask<object?> Metered(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var result = await next(invocation).ConfigureAwait(false);
+        var context = invocation.HttpContext;
+        if (context.RequestServices.GetService<GuardrailsMetrics>() is { } metrics)
+        {
+            var operation = context.Request.Method == HttpMethods.Get ? "get" : context.Request.Query["dryRun"] == "true" ? "plan" : "create";
+            var status = (result as IStatusCodeHttpResult)?.StatusCode ?? context.Response.StatusCode;
+            metrics.RecordRequest("provisioning", operation, EnvironmentRequest.KindName, Verdict(status), Stopwatch.GetElapsedTime(started));
+        }
+
+        return result;
+    }
+
+    private static string Verdict(int status) => status switch
+    {
+        StatusCodes.Status201Created => "ready",
+        StatusCodes.Status202Accepted => "pending",
+        StatusCodes.Status422UnprocessableEntity => "rejected",
+        StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => "unauthorized",
+        < 300 => "ok",
+        < 500 => "invalid",
+        _ => "error",
+    };
 
     internal static async Task<IResult> Create(HttpContext context, bool? dryRun)
     {

@@ -67,7 +67,8 @@ public sealed class GuardrailsMetrics
     /// <param name="door"><c>admission</c>, <c>dryrun</c> or <c>provisioning</c>.</param>
     /// <param name="operation"><c>validate</c>, <c>mutate</c>, <c>evaluate</c>, ...</param>
     /// <param name="kind">Kind of the object under review.</param>
-    /// <param name="verdict"><c>allowed</c>, <c>denied</c>, <c>warned</c>, <c>error</c> or <c>skipped</c>.</param>
+    /// <param name="verdict"><c>allowed</c>, <c>denied</c>, <c>warned</c>, <c>error</c> or <c>skipped</c>; for the provisioning
+    /// door <c>ready</c>, <c>pending</c>, <c>rejected</c>, <c>unauthorized</c>, <c>ok</c>, <c>invalid</c> or <c>error</c>.</param>
     /// <param name="elapsed">Time spent handling the request.</param>
     public void RecordRequest(string door, string operation, string kind, string verdict, TimeSpan elapsed)
     {
