@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Guardrails.Webhook.Cluster;
 using Guardrails.Webhook.Cluster.Api;
+using Guardrails.Webhook.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -21,11 +22,12 @@ public sealed partial class ProvisioningController : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<ProvisioningController> _logger;
     private readonly TimeSpan _reconcileDeadline;
+    private readonly GuardrailsMetrics? _metrics;
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
     private readonly Lock _pendingLock = new();
 
-    public ProvisioningController(IKubernetesApi api, EnvironmentCache cache, EnvironmentReconciler reconciler, LeaderElector leader, TimeProvider time, ILogger<ProvisioningController> logger, TimeSpan reconcileDeadline)
+    public ProvisioningController(IKubernetesApi api, EnvironmentCache cache, EnvironmentReconciler reconciler, LeaderElector leader, TimeProvider time, ILogger<ProvisioningController> logger, TimeSpan reconcileDeadline, GuardrailsMetrics? metrics = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(reconcileDeadline, TimeSpan.Zero);
         _api = api;
@@ -35,6 +37,7 @@ public sealed partial class ProvisioningController : BackgroundService
         _time = time;
         _logger = logger;
         _reconcileDeadline = reconcileDeadline;
+        _metrics = metrics;
         _cache.Changed += Enqueue;
     }
 
@@ -116,6 +119,7 @@ public sealed partial class ProvisioningController : BackgroundService
 
                 LogReconciling(_logger, name);
                 ReconcileOutcome outcome;
+                string result;
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
 
                 // A reconcile that stops making progress must not hold up every other Environment: cancel and retry.
@@ -123,24 +127,29 @@ public sealed partial class ProvisioningController : BackgroundService
                 try
                 {
                     outcome = await _reconciler.ReconcileAsync(name, deadline.Token).ConfigureAwait(false);
+                    result = outcome.Retrying ? "retrying" : outcome.RequeueAfter is null ? "done" : "requeued";
                 }
                 catch (OperationCanceledException) when (deadline.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
                 {
                     LogDeadline(_logger, name, _reconcileDeadline.TotalSeconds);
                     outcome = ReconcileOutcome.After(RetryAfterDeadline);
+                    result = "deadline";
                 }
                 catch (Exception ex) when (ex is KubernetesApiException or HttpRequestException or IOException or TimeoutException)
                 {
                     LogFailed(_logger, name, ex.Message);
                     outcome = ReconcileOutcome.After(TimeSpan.FromSeconds(1));
+                    result = "failed";
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     // An unexpected failure in one Environment must not stop the others from being reconciled.
                     LogLoopFailed(_logger, name, ex);
                     outcome = ReconcileOutcome.After(TimeSpan.FromSeconds(5));
+                    result = "failed";
                 }
 
+                _metrics?.RecordReconcile(result);
                 LogReconciled(_logger, name, outcome.RequeueAfter?.TotalMilliseconds ?? -1);
                 if (outcome.RequeueAfter is { } delay)
                 {

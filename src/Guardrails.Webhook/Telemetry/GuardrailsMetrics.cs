@@ -26,6 +26,7 @@ public sealed class GuardrailsMetrics
     private readonly Counter<long> _violations;
     private readonly Counter<long> _packReloads;
     private readonly Counter<long> _staleState;
+    private readonly Counter<long> _reconciles;
     private Func<int>? _loadedPackCount;
 
     public GuardrailsMetrics(IMeterFactory meterFactory)
@@ -57,6 +58,10 @@ public sealed class GuardrailsMetrics
             "guardrails.cluster.state.stale",
             unit: "{decision}",
             description: "Decisions taken while the cached cluster state was stale, by reason.");
+        _reconciles = meter.CreateCounter<long>(
+            "guardrails.provisioning.reconciles",
+            unit: "{reconcile}",
+            description: "Environment reconciles by the provisioning controller, by result.");
         meter.CreateObservableGauge(
             "guardrails.packs.loaded",
             ObserveLoadedPacks,
@@ -94,6 +99,10 @@ public sealed class GuardrailsMetrics
     }
 
     public void RecordPackReload(bool success) => _packReloads.Add(1, success ? ReloadSucceeded : ReloadFailed);
+
+    /// <param name="result"><c>done</c>, <c>requeued</c> (looked at again later, as for a TTL), <c>retrying</c> (after a
+    /// failure, backing off), <c>deadline</c> (cancelled after too long) or <c>failed</c> (an unexpected error).</param>
+    public void RecordReconcile(string result) => _reconciles.Add(1, new KeyValuePair<string, object?>("result", result));
 
     public void RecordStaleState(string reason) => _staleState.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

@@ -27,4 +27,21 @@ public sealed class ProvisioningMetricsTests
         metrics.ShouldContain("""guardrails_request_duration_seconds_count{door="provisioning",kind="Environment",operation="create",verdict="ready"} 1""");
         metrics.ShouldContain("""guardrails_request_duration_seconds_bucket{door="provisioning",kind="Environment",operation="create",verdict="ready",le="5"}""");
     }
+
+    [Fact]
+    public async Task The_controller_counts_its_reconciles_and_its_retries()
+    {
+        await using var harness = await ProvisioningHarness.StartAsync();
+        harness.Api.FailNext(500, 2, "/roles/editor");
+
+        harness.ApplyEnvironment(ProvisioningHarness.Spec());
+        await harness.WaitForPhaseAsync("team-a-dev", "Ready");
+        using var client = harness.Live.Guardrails.CreateClient();
+
+        var samples = Exposition.Parse(await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken));
+
+        double Count(string result) => samples.Where(s => s.Name == "guardrails_provisioning_reconciles_total" && s.Labels.GetValueOrDefault("result") == result).Sum(s => double.Parse(s.Value, System.Globalization.CultureInfo.InvariantCulture));
+        Count("retrying").ShouldBeGreaterThanOrEqualTo(2, "two injected failures, two retries");
+        Count("done").ShouldBeGreaterThanOrEqualTo(1);
+    }
 }
