@@ -21,11 +21,14 @@ public sealed class AdmissionTracingAndLoggingTests
         await using var server = await GuardrailsServer.StartAsync();
         using var client = server.CreateClient();
 
-        using var http = await client.PostAsync("/validate", Fixtures.Json(Fixtures.Read("v1.24/create-pod.json")), TestContext.Current.CancellationToken);
+        // The listener is process-wide and other tests send the same recording: this request gets a uid of its own.
+        var uid = Guid.NewGuid().ToString();
+        var review = System.Text.Json.Nodes.JsonNode.Parse(Fixtures.Read("v1.24/create-pod.json"))!;
+        review["request"]!["uid"] = uid;
+        using var http = await client.PostAsync("/validate", Fixtures.Json(review.ToJsonString()), TestContext.Current.CancellationToken);
         await AdmissionResponse.ReadAsync(http);
 
-        // The listener is process-wide: pick this request out by its uid.
-        var activity = activities.Single(a => (string?)a.GetTagItem("guardrails.uid") == "4951fb4f-3def-4bcd-a745-bdb1b7fe1090" && a.DisplayName == "admission validate");
+        var activity = activities.Single(a => (string?)a.GetTagItem("guardrails.uid") == uid && a.DisplayName == "admission validate");
         activity.GetTagItem("k8s.kind").ShouldBe("Pod");
         activity.GetTagItem("k8s.namespace.name").ShouldBe("default");
         activity.GetTagItem("k8s.object.name").ShouldBe("x");
