@@ -24,9 +24,20 @@ public static class PrometheusEndpointRouteBuilderExtensions
         var provider = endpoints.ServiceProvider.GetService<MeterProvider>()
             ?? throw new InvalidOperationException(
                 "No MeterProvider is registered; call AddGuardrailsTelemetry() before mapping the scraping endpoint.");
-        var exporter = PrometheusExporterRegistry.Find(provider)
-            ?? throw new InvalidOperationException(
-                "The registered MeterProvider has no Prometheus exporter; build it with AddPrometheusExporter().");
+        var exporter = PrometheusExporterRegistry.Find(provider);
+        if (exporter is null && endpoints.ServiceProvider.GetService<TelemetryState>() is { Disabled: true })
+        {
+            // Switched off on purpose: the server runs, and a scrape says why there is nothing.
+            return endpoints.MapGet(path, () => TypedResults.Problem(
+                detail: $"metrics are switched off ({TelemetryState.DisabledVariable}=true)",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Metrics disabled"));
+        }
+
+        if (exporter is null)
+        {
+            throw new InvalidOperationException("The registered MeterProvider has no Prometheus exporter; build it with AddPrometheusExporter().");
+        }
 
         var endpoint = new PrometheusScrapeEndpoint(exporter);
         return endpoints.MapGet(path, new RequestDelegate(endpoint.HandleAsync));

@@ -28,14 +28,20 @@ public static class TelemetryServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(environment);
 
+        // The standard switch operators use to turn OpenTelemetry off: honoured here rather than left to the SDK, which
+        // would silently hand back a provider without the exporter the scraping endpoint needs.
+        var disabled = string.Equals(environment(TelemetryState.DisabledVariable)?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        services.TryAddSingleton(new TelemetryState(disabled));
         services.AddMetrics();
-        services.TryAddSingleton(_ => Sdk.CreateMeterProviderBuilder()
-            .AddMeter(
-                GuardrailsTelemetry.SourceName,
-                "Microsoft.AspNetCore.Hosting",
-                "Microsoft.AspNetCore.Server.Kestrel")
-            .AddPrometheusExporter()
-            .Build());
+        services.TryAddSingleton(_ => disabled
+            ? Sdk.CreateMeterProviderBuilder().Build()
+            : Sdk.CreateMeterProviderBuilder()
+                .AddMeter(
+                    GuardrailsTelemetry.SourceName,
+                    "Microsoft.AspNetCore.Hosting",
+                    "Microsoft.AspNetCore.Server.Kestrel")
+                .AddPrometheusExporter()
+                .Build());
         services.TryAddSingleton(sp =>
         {
             // Provider first: anything recorded through these instruments before it listens would be lost.
@@ -45,7 +51,7 @@ public static class TelemetryServiceCollectionExtensions
 
         // Without an endpoint there is no TracerProvider at all, so nothing listens to the ActivitySource and
         // StartActivity stays a null-returning no-op on the request path.
-        if (!string.IsNullOrWhiteSpace(environment(OtlpEndpointVariable)))
+        if (!disabled && !string.IsNullOrWhiteSpace(environment(OtlpEndpointVariable)))
         {
             // The exporter reads the endpoint, protocol and headers from the OTEL_EXPORTER_OTLP_* variables itself.
             services.TryAddSingleton(_ => Sdk.CreateTracerProviderBuilder()

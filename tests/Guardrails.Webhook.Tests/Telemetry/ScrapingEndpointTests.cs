@@ -77,12 +77,25 @@ public sealed class ScrapingEndpointTests
         Should.Throw<InvalidOperationException>(() => app.MapPrometheusScrapingEndpoint());
     }
 
-    private static async Task<WebApplication> StartAsync()
+    [Fact]
+    public async Task With_OTEL_SDK_DISABLED_the_server_starts_and_a_scrape_says_metrics_are_off()
+    {
+        await using var app = await StartAsync(name => name == "OTEL_SDK_DISABLED" ? "true" : null);
+        app.Services.GetRequiredService<GuardrailsMetrics>().RecordRequest("admission", "validate", "Pod", "allowed", TimeSpan.FromMilliseconds(1));
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+
+        using var response = await client.GetAsync("/metrics", TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("OTEL_SDK_DISABLED=true");
+    }
+
+    private static async Task<WebApplication> StartAsync(Func<string, string?>? environment = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddGuardrailsTelemetry();
+        builder.Services.AddGuardrailsTelemetry(environment ?? (_ => null));
         var app = builder.Build();
         app.MapPrometheusScrapingEndpoint();
         await app.StartAsync(TestContext.Current.CancellationToken);
