@@ -1,4 +1,3 @@
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Guardrails.Policies.Packs;
@@ -11,23 +10,14 @@ public static class PackParser
 
     public static IReadOnlyList<RulePack> Parse(PackSource source, List<PackError> errors)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(source.Text));
-        }
-        catch (YamlException ex)
-        {
-            errors.Add(new PackError(source.File, (int)ex.Start.Line, $"invalid YAML: {ex.InnerException?.Message ?? ex.Message}"));
-            return [];
-        }
-
         var packs = new List<RulePack>();
-        foreach (var document in stream.Documents)
+        foreach (var document in PackDocuments.Load(source, errors))
         {
             switch (document.RootNode)
             {
-                case YamlMappingNode root when IsOtherGuardrailsKind(root):
+                // Platform settings for provisioning live beside the packs so that one directory (one ConfigMap) is
+                // hot-reloaded as a unit; they have their own parser, so they are not packs and must not be refused.
+                case YamlMappingNode root when PackDocuments.IsKind(root, PlatformSettingsKind):
                     break;
                 case YamlMappingNode root:
                     packs.Add(ReadPack(new YamlMap(root, source.File, "", errors), source.File, errors));
@@ -42,14 +32,6 @@ public static class PackParser
 
         return packs;
     }
-
-    /// <summary>
-    /// Platform settings for provisioning live beside the packs so that one directory (one ConfigMap) is hot-reloaded
-    /// as a unit; the host reads them with their own parser, so they are not packs and must not be refused as such.
-    /// </summary>
-    private static bool IsOtherGuardrailsKind(YamlMappingNode root) =>
-        root.Children.TryGetValue(new YamlScalarNode("kind"), out var kind)
-        && kind is YamlScalarNode { Value: PlatformSettingsKind };
 
     private static RulePack ReadPack(YamlMap root, string file, List<PackError> errors)
     {

@@ -1,6 +1,5 @@
 using Guardrails.Policies.Packs;
 using Guardrails.Policies.Quantities;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Guardrails.Webhook.Provisioning;
@@ -26,20 +25,9 @@ public static class PlatformSettingsParser
         foreach (var source in sources)
         {
             files.Add(source.File);
-            var stream = new YamlStream();
-            try
+            foreach (var document in PackDocuments.Load(source, errors))
             {
-                stream.Load(new StringReader(source.Text));
-            }
-            catch (YamlException ex)
-            {
-                errors.Add(new PackError(source.File, (int)ex.Start.Line, $"invalid YAML: {ex.InnerException?.Message ?? ex.Message}"));
-                continue;
-            }
-
-            foreach (var document in stream.Documents)
-            {
-                if (document.RootNode is YamlMappingNode root && IsSettings(root))
+                if (document.RootNode is YamlMappingNode root && PackDocuments.IsKind(root, PlatformSettings.KindName))
                 {
                     found.Add(Read(root, source.File, errors));
                 }
@@ -71,9 +59,6 @@ public static class PlatformSettingsParser
             ? new PlatformSettingsLoadResult(found[0], [])
             : new PlatformSettingsLoadResult(null, errors.OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ToList());
     }
-
-    private static bool IsSettings(YamlMappingNode root) =>
-        root.Children.TryGetValue(new YamlScalarNode("kind"), out var kind) && kind is YamlScalarNode { Value: PlatformSettings.KindName };
 
     private static PlatformSettings Read(YamlMappingNode node, string file, List<PackError> errors)
     {
