@@ -107,7 +107,7 @@ public sealed partial class EnvironmentReconciler
 
                 // Only the Environment whose clock ran out: a new one of the same name, not yet in the cache, stays.
                 var path = ProvisioningApi.EnvironmentPath(name);
-                await IgnoreNotFound(metadata.Child("uid"u8).AsString() is { Length: > 0 } uid
+                await Deleted(metadata.Child("uid"u8).AsString() is { Length: > 0 } uid
                     ? _api.DeleteAsync(path, uid, cancellationToken)
                     : _api.DeleteAsync(path, cancellationToken)).ConfigureAwait(false);
                 return ReconcileOutcome.Done;
@@ -220,15 +220,7 @@ public sealed partial class EnvironmentReconciler
         {
             // Deleting the namespace takes everything the plan put in it along.
             LogCleanupStep(_logger, name, "delete namespace");
-            try
-            {
-                await _api.DeleteAsync(ResourceType.Namespaces.ObjectPath(null, ns), cancellationToken).ConfigureAwait(false);
-            }
-            catch (KubernetesApiException ex) when (ex.StatusCode is 404 or 409)
-            {
-                // 404: gone already. 409: already terminating ("the system is ensuring all content is removed"), which
-                // is what a second clean-up pass sees; either way nothing is left for this Environment to wait on.
-            }
+            await Deleted(_api.DeleteAsync(ResourceType.Namespaces.ObjectPath(null, ns), cancellationToken), orTerminating: true).ConfigureAwait(false);
         }
 
         LogCleanupStep(_logger, name, "status Deleting");
@@ -299,15 +291,18 @@ public sealed partial class EnvironmentReconciler
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
     }
 
-    private static async Task IgnoreNotFound(Task call)
+    /// <summary>
+    /// A delete whose goal is already met counts as done: 404, gone; with <paramref name="orTerminating"/>, 409 too,
+    /// which a real apiserver answers for a namespace still emptying itself from an earlier delete.
+    /// </summary>
+    private static async Task Deleted(Task delete, bool orTerminating = false)
     {
         try
         {
-            await call.ConfigureAwait(false);
+            await delete.ConfigureAwait(false);
         }
-        catch (KubernetesApiException ex) when (ex.StatusCode == 404)
+        catch (KubernetesApiException ex) when (ex.StatusCode == 404 || (orTerminating && ex.StatusCode == 409))
         {
-            // Already gone: the goal of the call.
         }
     }
 
