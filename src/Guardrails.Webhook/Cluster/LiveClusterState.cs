@@ -132,6 +132,18 @@ public sealed partial class LiveClusterState : IClusterStateSource, IWatchSink
             return "no watches running";
         }
 
+        // Asked on every admission request: the healthy case reads a few flags and allocates nothing.
+        var healthy = true;
+        for (var i = 0; i < caches.Count; i++)
+        {
+            healthy &= caches[i].Synced && caches[i].Failing is null;
+        }
+
+        if (healthy)
+        {
+            return null;
+        }
+
         var unsynced = caches.Where(c => !c.Synced).Select(c => c.Type.Plural).ToList();
         if (unsynced.Count > 0)
         {
