@@ -1,3 +1,4 @@
+using Guardrails.Webhook.Tests.Cluster;
 using System.Text.Json.Nodes;
 
 namespace Guardrails.Webhook.Tests.Provisioning;
@@ -51,6 +52,29 @@ public sealed class EnvironmentEndpointTests
         status.ShouldBe(200);
         body["verdict"]!.GetValue<string>().ShouldBe("rejected");
         body["reasons"]!.AsArray().ShouldContain(r => r!["message"]!.GetValue<string>().Contains("budget", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_team_budget_counts_the_teams_other_environments_but_not_rejected_or_deleted_ones()
+    {
+        await using var harness = await ProvisioningHarness.StartAsync();
+        harness.ApplyEnvironment(ProvisioningHarness.Spec(cpu: "4"));
+        await harness.WaitForPhaseAsync("team-a-dev", "Ready");
+        harness.ApplyEnvironment(ProvisioningHarness.Spec(name: "big", cpu: "100"));
+        await harness.WaitForPhaseAsync("team-a-big", "Rejected");
+
+        var (_, crowded) = await harness.PostAsync(ProvisioningHarness.AliceToken, ProvisioningHarness.Spec(name: "web", cpu: "14"), "?dryRun=true");
+
+        crowded["verdict"]!.GetValue<string>().ShouldBe("rejected", crowded.ToJsonString());
+        var reason = crowded["reasons"]!.AsArray().Select(r => r!["message"]!.GetValue<string>()).Single(m => m.Contains("budget", StringComparison.Ordinal));
+        // team-a-dev's 4 counts; the Rejected team-a-big's 100 does not.
+        reason.ShouldContain("(4 in 1 environment + 14 requested)");
+
+        harness.Api.Delete("/apis/guardrails.dev/v1alpha1/environments/team-a-dev");
+        await LiveStateHarness.EventuallyAsync(() => Task.FromResult(harness.Environment("team-a-dev") is null), "team-a-dev deleted");
+        await LiveStateHarness.EventuallyAsync(
+            async () => (await harness.PostAsync(ProvisioningHarness.AliceToken, ProvisioningHarness.Spec(name: "web", cpu: "14"), "?dryRun=true")).Body["verdict"]!.GetValue<string>() == "passed",
+            "the budget freed by the deleted environment");
     }
 
     [Fact]
