@@ -8,7 +8,7 @@ namespace Guardrails.Webhook.Provisioning;
 /// <summary>Environments as the watch last saw them (raw JSON by name); every change names the Environment to reconcile.</summary>
 public sealed class EnvironmentCache : IWatchSink
 {
-    private ImmutableDictionary<string, string> _byName = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal);
+    private ImmutableDictionary<string, CachedEnvironment> _byName = ImmutableDictionary.Create<string, CachedEnvironment>(StringComparer.Ordinal);
 
     public event Action<string>? Changed;
 
@@ -17,14 +17,16 @@ public sealed class EnvironmentCache : IWatchSink
     public IReadOnlyCollection<string> Names => _byName.Keys.ToList();
 
     /// <summary>A fresh document over the last seen state; the caller disposes it.</summary>
-    public JsonDocument? Get(string name) => _byName.TryGetValue(name, out var json) ? JsonDocument.Parse(json) : null;
+    public JsonDocument? Get(string name) => _byName.TryGetValue(name, out var cached) ? JsonDocument.Parse(cached.Json) : null;
 
-    public IEnumerable<(string Name, string Json)> All() => _byName.Select(p => (p.Key, p.Value));
+    /// <summary>The requests that hold part of a team's budget, other than <paramref name="except"/>'s, parsed when they arrived.</summary>
+    public IEnumerable<EnvironmentRequest> HoldingBudget(string team, string except) =>
+        _byName.Where(p => p.Key != except).Select(p => p.Value.HoldingBudget).OfType<EnvironmentRequest>().Where(r => r.Team == team);
 
     public void Replace(ResourceType type, IReadOnlyList<JsonElement> items)
     {
         var before = _byName;
-        _byName = items.ToImmutableDictionary(NameOf, i => i.GetRawText(), StringComparer.Ordinal);
+        _byName = items.ToImmutableDictionary(NameOf, CachedEnvironment.From, StringComparer.Ordinal);
         Synced = true;
         foreach (var name in before.Keys.Union(_byName.Keys))
         {
@@ -35,7 +37,7 @@ public sealed class EnvironmentCache : IWatchSink
     public void Upsert(ResourceType type, JsonElement item)
     {
         var name = NameOf(item);
-        _byName = _byName.SetItem(name, item.GetRawText());
+        _byName = _byName.SetItem(name, CachedEnvironment.From(item));
         Changed?.Invoke(name);
     }
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Guardrails.Policies.Resources;
 using Guardrails.Webhook.Cluster;
 using Guardrails.Policies.State;
 using Guardrails.Webhook.Hosting;
@@ -34,18 +32,7 @@ public sealed class EnvironmentPreCheckService
         }
 
         var snapshot = _cluster.Current;
-        var others = _environments.All()
-            .Where(e => e.Name != environmentName)
-            .Select(e =>
-            {
-                using var document = JsonDocument.Parse(e.Json);
-                var root = document.RootElement;
-                var gone = root.Child("metadata"u8).Child("deletionTimestamp"u8).IsPresent() || root.Child("status"u8).Child("phase"u8).AsString() == "Rejected";
-                return gone ? null : EnvironmentRequest.FromObject(root).Request;
-            })
-            .OfType<EnvironmentRequest>()
-            .Where(r => r.Team == request.Team)
-            .ToList();
+        var others = _environments.HoldingBudget(request.Team, except: environmentName).ToList();
         return EnvironmentPreChecker.PreCheck(request, settings, policy, others, ns => OwnershipOf(snapshot, ns, environmentName));
     }
 
