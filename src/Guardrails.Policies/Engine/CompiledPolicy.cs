@@ -63,6 +63,11 @@ public sealed class CompiledPolicy
             throw new InvalidObjectException($"{kind.Kind} '{name}' has no pod spec at {kind.PodSpecPath}");
         }
 
+        if (WorkloadValidator.Problem(workload!) is { } problem)
+        {
+            throw new InvalidObjectException($"{kind.Kind} '{name}' is invalid: {problem}");
+        }
+
         var bindings = _byKind[kind.Ordinal];
         var patch = JsonPatch.Empty;
         JsonDocument? patched = null;

@@ -5,11 +5,65 @@ namespace Guardrails.Policies.Resources;
 /// <summary>Null-tolerant navigation: a missing or non-object step yields <c>default</c> (kind Undefined) instead of throwing.</summary>
 public static class JsonElementExtensions
 {
-    public static JsonElement Child(this JsonElement element, ReadOnlySpan<byte> utf8Name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(utf8Name, out var child) ? child : default;
+    /// <remarks>
+    /// Never throws: System.Text.Json throws when the search meets a key it cannot decode (a lone escaped surrogate
+    /// such as <c>"\ud800"</c>); then the keys are compared one by one and the undecodable ones skipped.
+    /// </remarks>
+    public static JsonElement Child(this JsonElement element, ReadOnlySpan<byte> utf8Name)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return default;
+        }
 
-    public static JsonElement Child(this JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var child) ? child : default;
+        try
+        {
+            return element.TryGetProperty(utf8Name, out var child) ? child : default;
+        }
+        catch (InvalidOperationException)
+        {
+            return ChildSkippingUndecodableKeys(element, utf8Name);
+        }
+    }
+
+    public static JsonElement Child(this JsonElement element, string name)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return default;
+        }
+
+        try
+        {
+            return element.TryGetProperty(name, out var child) ? child : default;
+        }
+        catch (InvalidOperationException)
+        {
+            return ChildSkippingUndecodableKeys(element, System.Text.Encoding.UTF8.GetBytes(name));
+        }
+    }
+
+    private static JsonElement ChildSkippingUndecodableKeys(JsonElement element, ReadOnlySpan<byte> utf8Name)
+    {
+        // The last of duplicate keys wins, as in TryGetProperty.
+        JsonElement found = default;
+        foreach (var property in element.EnumerateObject())
+        {
+            try
+            {
+                if (property.NameEquals(utf8Name))
+                {
+                    found = property.Value;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // This key cannot be decoded, so it is not the one asked for.
+            }
+        }
+
+        return found;
+    }
 
     public static bool IsPresent(this JsonElement element) =>
         element.ValueKind is not JsonValueKind.Undefined and not JsonValueKind.Null;

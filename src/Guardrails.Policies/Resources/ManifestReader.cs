@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
@@ -10,22 +9,36 @@ namespace Guardrails.Policies.Resources;
 
 /// <summary>
 /// Reads multi-document YAML or JSON into JSON objects, the one form the engine judges, so that YAML from a
-/// developer and JSON from the apiserver reach the same rules. <c>kind: List</c> is unwrapped into its items.
+/// developer and JSON from the apiserver reach the same rules. <c>kind: List</c> (and a top-level JSON array or YAML
+/// sequence) is unwrapped into its items. Every limit of <see cref="ReadLimits"/> is checked before recursive work.
 /// </summary>
 public static partial class ManifestReader
 {
-    /// <summary>Alias expansion ("billion laughs") is bounded: no real manifest has this many nodes.</summary>
-    private const int MaxNodes = 1_000_000;
+    private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = ReadLimits.MaxDepth };
 
-    public static IReadOnlyList<Manifest> Read(string text)
+    private static readonly JsonWriterOptions WriterOptions = new() { MaxDepth = ReadLimits.MaxDepth + 1, SkipValidation = false };
+
+    public static IReadOnlyList<Manifest> Read(string text, ManifestFormat format = ManifestFormat.Sniff)
     {
-        var trimmed = text.AsSpan().TrimStart();
-        if (trimmed.Length > 0 && trimmed[0] is '{' or '[')
+        ArgumentNullException.ThrowIfNull(text);
+        if (format == ManifestFormat.Sniff)
         {
-            return ReadJson(text);
+            var trimmed = text.AsSpan().TrimStart();
+            format = trimmed.Length > 0 && trimmed[0] is '{' or '[' ? ManifestFormat.Json : ManifestFormat.Yaml;
         }
 
+        return format == ManifestFormat.Json ? ReadJson(text) : ReadYaml(text);
+    }
+
+    private static List<Manifest> ReadYaml(string text)
+    {
         var manifests = new List<Manifest>();
+        if (YamlPreScan.Check(text) is { } refused)
+        {
+            manifests.Add(new Manifest(1, refused.Line, null, refused.Message));
+            return manifests;
+        }
+
         var stream = new YamlStream();
         YamlException? failure = null;
         try
@@ -47,7 +60,18 @@ public static partial class ManifestReader
                 continue;
             }
 
-            AddConverted(manifests, number, (int)document.RootNode.Start.Line, document.RootNode);
+            var line = (int)document.RootNode.Start.Line;
+            if (document.RootNode is YamlSequenceNode sequence)
+            {
+                foreach (var item in sequence)
+                {
+                    AddConverted(manifests, number, (int)item.Start.Line, item);
+                }
+            }
+            else
+            {
+                AddConverted(manifests, number, line, document.RootNode);
+            }
         }
 
         if (failure is not null)
@@ -64,11 +88,12 @@ public static partial class ManifestReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 128 });
+            document = JsonDocument.Parse(text, JsonOptions);
         }
         catch (JsonException ex)
         {
-            manifests.Add(new Manifest(1, (int)(ex.LineNumber ?? 0) + 1, null, $"invalid JSON at line {(ex.LineNumber ?? 0) + 1}: {ex.Message}"));
+            var depth = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase) ? $" (documents may nest at most {ReadLimits.MaxDepth} levels)" : "";
+            manifests.Add(new Manifest(1, (int)(ex.LineNumber ?? 0) + 1, null, $"invalid JSON at line {(ex.LineNumber ?? 0) + 1}: {ex.Message}{depth}"));
             return manifests;
         }
 
@@ -78,7 +103,7 @@ public static partial class ManifestReader
             foreach (var item in document.RootElement.EnumerateArray())
             {
                 number++;
-                AddUnwrapped(manifests, number, 1, JsonDocument.Parse(item.GetRawText()));
+                AddUnwrapped(manifests, number, 1, JsonDocument.Parse(item.GetRawText(), JsonOptions));
             }
 
             document.Dispose();
@@ -93,26 +118,32 @@ public static partial class ManifestReader
     {
         if (root is not YamlMappingNode)
         {
-            manifests.Add(new Manifest(number, line, null, "document is not a Kubernetes object (expected a mapping with apiVersion and kind)"));
+            Add(manifests, new Manifest(number, line, null, "document is not a Kubernetes object (expected a mapping with apiVersion and kind)"));
             return;
         }
 
         var buffer = new ArrayBufferWriter<byte>(1024);
         try
         {
-            using (var writer = new Utf8JsonWriter(buffer))
+            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
             {
-                var budget = MaxNodes;
-                Write(writer, root, ref budget);
+                var budget = ReadLimits.MaxNodes;
+                Write(writer, root, 0, ref budget);
             }
         }
-        catch (InvalidOperationException ex) when (ex.Message.StartsWith("document", StringComparison.Ordinal))
+        catch (ManifestReadException ex)
         {
-            manifests.Add(new Manifest(number, line, null, ex.Message));
+            Add(manifests, new Manifest(number, line, null, ex.Message));
+            return;
+        }
+        catch (ArgumentException)
+        {
+            // Utf8JsonWriter refuses strings that are not valid UTF-16 (a lone "\ud800" escape in a quoted scalar).
+            Add(manifests, new Manifest(number, line, null, "document holds text that is not valid Unicode (a lone surrogate escape such as \\ud800)"));
             return;
         }
 
-        AddUnwrapped(manifests, number, line, JsonDocument.Parse(buffer.WrittenMemory));
+        AddUnwrapped(manifests, number, line, JsonDocument.Parse(buffer.WrittenMemory, JsonOptions));
     }
 
     private static void AddUnwrapped(List<Manifest> manifests, int number, int line, JsonDocument document)
@@ -120,7 +151,7 @@ public static partial class ManifestReader
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
-            manifests.Add(new Manifest(number, line, null, "document is not a Kubernetes object (expected a mapping with apiVersion and kind)"));
+            Add(manifests, new Manifest(number, line, null, "document is not a Kubernetes object (expected a mapping with apiVersion and kind)"));
             document.Dispose();
             return;
         }
@@ -129,21 +160,48 @@ public static partial class ManifestReader
         {
             foreach (var item in root.Child("items"u8).EnumerateArray())
             {
-                manifests.Add(new Manifest(number, line, JsonDocument.Parse(item.GetRawText()), null));
+                Add(manifests, new Manifest(number, line, JsonDocument.Parse(item.GetRawText(), JsonOptions), null));
             }
 
             document.Dispose();
             return;
         }
 
-        manifests.Add(new Manifest(number, line, document, null));
+        Add(manifests, new Manifest(number, line, document, null));
     }
 
-    private static void Write(Utf8JsonWriter writer, YamlNode node, ref int budget)
+    /// <summary>Past the document limit one refusal stands for everything after it, and nothing more is kept.</summary>
+    private static void Add(List<Manifest> manifests, Manifest manifest)
+    {
+        if (manifests.Count < ReadLimits.MaxDocuments)
+        {
+            manifests.Add(manifest);
+            return;
+        }
+
+        manifest.Dispose();
+        if (manifests.Count == ReadLimits.MaxDocuments)
+        {
+            manifests.Add(new Manifest(manifest.Number, manifest.Line, null, $"more than {ReadLimits.MaxDocuments} documents or list items (the limit per request or file); split the input"));
+        }
+    }
+
+    private static void Write(Utf8JsonWriter writer, YamlNode node, int depth, ref int budget)
     {
         if (--budget < 0)
         {
-            throw new InvalidOperationException($"document has more than {MaxNodes} nodes (alias expansion?)");
+            throw new ManifestReadException($"document has more than {ReadLimits.MaxNodes} nodes once aliases are expanded (the limit)");
+        }
+
+        // Aliases can nest what the text does not: the expanded tree is bounded too, which also ends alias cycles.
+        if (depth >= ReadLimits.MaxDepth && node is not YamlScalarNode)
+        {
+            throw new ManifestReadException($"document nests deeper than {ReadLimits.MaxDepth} levels (the limit) once aliases are expanded");
+        }
+
+        if (writer.BytesPending + writer.BytesCommitted > ReadLimits.MaxExpandedBytes)
+        {
+            throw new ManifestReadException($"document is larger than {ReadLimits.MaxExpandedBytes / (1024 * 1024)} MiB as JSON once aliases are expanded (the limit)");
         }
 
         switch (node)
@@ -152,8 +210,13 @@ public static partial class ManifestReader
                 writer.WriteStartObject();
                 foreach (var (key, value) in mapping.Children)
                 {
-                    writer.WritePropertyName(key is YamlScalarNode { Value: { } name } ? name : key.ToString());
-                    Write(writer, value, ref budget);
+                    if (key is not YamlScalarNode { Value: { } name })
+                    {
+                        throw new ManifestReadException($"line {key.Start.Line}: a mapping key must be a string, not a {(key is YamlMappingNode ? "mapping" : "sequence")}");
+                    }
+
+                    writer.WritePropertyName(name);
+                    Write(writer, value, depth + 1, ref budget);
                 }
 
                 writer.WriteEndObject();
@@ -162,7 +225,7 @@ public static partial class ManifestReader
                 writer.WriteStartArray();
                 foreach (var item in sequence)
                 {
-                    Write(writer, item, ref budget);
+                    Write(writer, item, depth + 1, ref budget);
                 }
 
                 writer.WriteEndArray();
@@ -201,7 +264,7 @@ public static partial class ManifestReader
                 break;
         }
 
-        if (JsonNumber().IsMatch(value) && decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        if (value.Length <= 400 && JsonNumber().IsMatch(value) && decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
         {
             writer.WriteRawValue(value.TrimStart('+'), skipInputValidation: false);
             return;

@@ -103,6 +103,12 @@ public static class StateReader
                 throw new ClusterStateException($"{where}.{entry.Name}: {error}");
             }
 
+            if (quantity.Value < 0)
+            {
+                // Quota arithmetic is never fed a negative: it would hand out room that does not exist.
+                throw new ClusterStateException($"{where}.{entry.Name}: must be 0 or more, not {entry.Value.AsScalarText()}");
+            }
+
             result[entry.Name] = quantity;
         }
 

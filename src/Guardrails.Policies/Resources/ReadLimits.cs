@@ -1,0 +1,20 @@
+namespace Guardrails.Policies.Resources;
+
+/// <summary>
+/// What the readers accept at most, named in every refusal. No real Kubernetes object comes near these; they exist
+/// so that hostile input (deep nesting, alias bombs, thousands of documents) is refused before any recursive work.
+/// </summary>
+public static class ReadLimits
+{
+    /// <summary>Nesting of mappings and sequences, as for the AdmissionReview reader (the object sits 3 levels down).</summary>
+    public const int MaxDepth = 128;
+
+    /// <summary>Documents (or <c>List</c> items) in one body or file.</summary>
+    public const int MaxDocuments = 1000;
+
+    /// <summary>Nodes of one document after YAML aliases are expanded ("billion laughs").</summary>
+    public const int MaxNodes = 1_000_000;
+
+    /// <summary>Bytes of one document as JSON after YAML aliases are expanded.</summary>
+    public const int MaxExpandedBytes = 32 * 1024 * 1024;
+}
