@@ -34,11 +34,14 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             Path.Combine(AppContext.BaseDirectory, "guardrails.dll"), "serve",
             "--urls", $"https://127.0.0.1:{port}", "--policies", policies, "--data-dir", dataDir,
-            "--no-manifests", "--enable-floor-endpoint", "--Logging:LogLevel:Default=Warning",
+            "--no-manifests", "--enable-floor-endpoint",
         })
         {
             start.ArgumentList.Add(arg);
         }
+
+        // serve refuses options it does not know; host configuration comes from the environment instead.
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start guardrails");
         process.OutputDataReceived += (_, _) => { };

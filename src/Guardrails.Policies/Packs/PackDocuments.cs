@@ -14,6 +14,12 @@ public static class PackDocuments
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(errors);
+        if (Resources.YamlPreScan.Check(source.Text) is { } refused)
+        {
+            errors.Add(new PackError(source.File, refused.Line, refused.Message));
+            return [];
+        }
+
         var stream = new YamlStream();
         try
         {

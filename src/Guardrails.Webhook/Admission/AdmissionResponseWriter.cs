@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Guardrails.Policies.Engine;
+using Guardrails.Webhook.Hosting;
 
 namespace Guardrails.Webhook.Admission;
 
@@ -30,7 +31,7 @@ public static class AdmissionResponseWriter
             writer.WriteNumber("code"u8, decision.Code);
             if (decision.Message is not null)
             {
-                writer.WriteString("message"u8, decision.Message);
+                writer.WriteString("message"u8, TextLimit.Cut(decision.Message, ResponseLimits.MaxMessageChars * 4));
             }
             else if (decision.Verdict is { Allowed: false } verdict)
             {
@@ -49,9 +50,15 @@ public static class AdmissionResponseWriter
         if (decision.Warnings.Count > 0)
         {
             writer.WriteStartArray("warnings"u8);
-            foreach (var warning in decision.Warnings)
+            var shown = decision.Warnings.Count <= ResponseLimits.MaxWarnings ? decision.Warnings.Count : ResponseLimits.MaxWarnings - 1;
+            for (var i = 0; i < shown; i++)
             {
-                writer.WriteStringValue(warning);
+                writer.WriteStringValue(TextLimit.Cut(decision.Warnings[i], ResponseLimits.MaxMessageChars));
+            }
+
+            if (shown < decision.Warnings.Count)
+            {
+                writer.WriteStringValue($"Guardrails: and {decision.Warnings.Count - shown} more warnings (guardrails check or the dry-run API lists them)");
             }
 
             writer.WriteEndArray();
@@ -62,7 +69,7 @@ public static class AdmissionResponseWriter
             writer.WriteStartObject("auditAnnotations"u8);
             foreach (var (key, value) in decision.AuditAnnotations)
             {
-                writer.WriteString(key, value);
+                writer.WriteString(key, TextLimit.Cut(value, ResponseLimits.MaxMessageChars * 4));
             }
 
             writer.WriteEndObject();
@@ -91,12 +98,13 @@ public static class AdmissionResponseWriter
         }
 
         Segment(writer, "Guardrails denied ");
-        Segment(writer, verdict.DisplayName);
+        Segment(writer, TextLimit.Cut(verdict.DisplayName, ResponseLimits.MaxValueChars * 2));
         Segment(writer, ": ");
         Span<char> digits = stackalloc char[11];
         count.TryFormat(digits, out var written, provider: System.Globalization.CultureInfo.InvariantCulture);
         Segment(writer, digits[..written]);
         Segment(writer, count == 1 ? " violation" : " violations");
+        var listed = 0;
         foreach (var violation in verdict.Violations)
         {
             if (violation.Mode != EnforcementMode.Enforce)
@@ -104,20 +112,38 @@ public static class AdmissionResponseWriter
                 continue;
             }
 
+            if (listed == ResponseLimits.MaxViolationsInMessage)
+            {
+                break;
+            }
+
+            listed++;
             Segment(writer, "\n- [");
             Segment(writer, violation.RuleId);
             Segment(writer, "] ");
-            Segment(writer, violation.Path);
+            Segment(writer, Bounded(violation.Path, ResponseLimits.MaxValueChars));
             Segment(writer, " (");
-            Segment(writer, violation.Actual);
+            Segment(writer, Bounded(violation.Actual, ResponseLimits.MaxValueChars));
             Segment(writer, "): ");
-            Segment(writer, violation.Message);
+            Segment(writer, Bounded(violation.Message, ResponseLimits.MaxMessageChars));
             Segment(writer, ". Fix: ");
-            Segment(writer, violation.Fix);
+            Segment(writer, Bounded(violation.Fix, ResponseLimits.MaxMessageChars));
+        }
+
+        if (listed < count)
+        {
+            // The webhook answers kubectl, whose user needs the first reasons and the count; the offline door has the rest.
+            Segment(writer, "\n... and ");
+            (count - listed).TryFormat(digits, out written, provider: System.Globalization.CultureInfo.InvariantCulture);
+            Segment(writer, digits[..written]);
+            Segment(writer, " more (guardrails check or the dry-run API /api/v1/evaluate lists them all)");
         }
 
         writer.WriteStringValueSegment(ReadOnlySpan<char>.Empty, isFinalSegment: true);
     }
+
+    /// <summary>Allocates only for text over the limit, which no real object's violation reaches.</summary>
+    private static string Bounded(string text, int max) => text.Length <= max ? text : TextLimit.Cut(text, max);
 
     private static void Segment(Utf8JsonWriter writer, ReadOnlySpan<char> text) => writer.WriteStringValueSegment(text, isFinalSegment: false);
 }

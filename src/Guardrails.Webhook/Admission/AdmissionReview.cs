@@ -9,9 +9,9 @@ namespace Guardrails.Webhook.Admission;
 /// </summary>
 public sealed class AdmissionReview : IDisposable
 {
-    private readonly JsonDocument _document;
+    private readonly JsonDocument? _document;
 
-    internal AdmissionReview(JsonDocument document, string uid, string group, string version, string kind, string resource, string? subResource, string? name, string? @namespace, AdmissionOperation operation, string? userName, bool dryRun, JsonElement obj, JsonElement oldObj)
+    internal AdmissionReview(JsonDocument? document, string uid, string group, string version, string kind, string resource, string? subResource, string? name, string? @namespace, AdmissionOperation operation, string? userName, bool dryRun, JsonElement obj, JsonElement oldObj)
     {
         _document = document;
         Uid = uid;
@@ -57,5 +57,6 @@ public sealed class AdmissionReview : IDisposable
     /// <summary>Undefined on CREATE.</summary>
     public JsonElement OldObject { get; }
 
-    public void Dispose() => _document.Dispose();
+    /// <summary>Frees the request bytes' document when this review owns it (read from a body, not from an element).</summary>
+    public void Dispose() => _document?.Dispose();
 }

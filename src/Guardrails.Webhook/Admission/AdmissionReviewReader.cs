@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Guardrails.Policies.Engine;
 using Guardrails.Policies.Resources;
+using Guardrails.Webhook.Hosting;
 
 namespace Guardrails.Webhook.Admission;
 
@@ -37,7 +38,7 @@ public static class AdmissionReviewReader
 
         try
         {
-            return Interpret(document);
+            return Interpret(document.RootElement, document);
         }
         catch
         {
@@ -46,9 +47,15 @@ public static class AdmissionReviewReader
         }
     }
 
-    private static AdmissionReview Interpret(JsonDocument document)
+    /// <summary>
+    /// The same checks for an AdmissionReview that arrives as one document among others (the dry-run door,
+    /// <c>guardrails check</c>), so every door refuses the same reviews with the same words.
+    /// </summary>
+    /// <exception cref="AdmissionReviewException">The document is not a usable AdmissionReview; the message says why.</exception>
+    public static AdmissionReview Read(JsonElement root) => Interpret(root, null);
+
+    private static AdmissionReview Interpret(JsonElement root, JsonDocument? document)
     {
-        var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw new AdmissionReviewException("request body must be a JSON object (an AdmissionReview)");
@@ -72,7 +79,13 @@ public static class AdmissionReviewReader
             throw new AdmissionReviewException("AdmissionReview has no request object");
         }
 
-        var uid = request.Child("uid"u8).AsString();
+        var uidElement = request.Child("uid"u8);
+        var uid = uidElement.AsString();
+        if (uidElement.ValueKind is not JsonValueKind.String and not JsonValueKind.Undefined and not JsonValueKind.Null)
+        {
+            throw new AdmissionReviewException($"request.uid must be a string, not {uidElement.ValueKind.ToString().ToLowerInvariant()}; the response must echo it");
+        }
+
         if (string.IsNullOrEmpty(uid))
         {
             throw new AdmissionReviewException("request.uid is missing; the response must echo it");
@@ -115,7 +128,8 @@ public static class AdmissionReviewReader
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    private static string Quote(string? value) => value is null ? "(missing)" : $"'{value}'";
+    /// <summary>Echoes what was sent, cut short: a refusal must stay small whatever the request held.</summary>
+    private static string Quote(string? value) => value is null ? "(missing)" : $"'{TextLimit.Cut(value, 100)}'";
 
     private static string FirstSentence(string message)
     {

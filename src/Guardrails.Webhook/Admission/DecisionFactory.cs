@@ -1,4 +1,5 @@
 using Guardrails.Policies.Engine;
+using Guardrails.Webhook.Hosting;
 
 namespace Guardrails.Webhook.Admission;
 
@@ -34,8 +35,19 @@ public static class DecisionFactory
     }
 
     /// <summary>/mutate only proposes defaults; judging is /validate's job, so the object is never denied here.</summary>
-    public static AdmissionDecision ForMutate(Verdict verdict) =>
-        new(true, 200, null, [], new Dictionary<string, string>(), verdict.Patch.IsEmpty ? null : verdict.Patch, verdict);
+    /// <remarks>
+    /// A patch too large to send is not sent: the object goes on unmutated and /validate judges it as it is, so the
+    /// defaults it lacks are denied there rather than silently allowed.
+    /// </remarks>
+    public static AdmissionDecision ForMutate(Verdict verdict)
+    {
+        if (!verdict.Patch.IsEmpty && verdict.Patch.ToUtf8Bytes().Length is var size and > ResponseLimits.MaxPatchBytes)
+        {
+            return new(true, 200, null, [$"Guardrails: defaults not applied: the patch would be {size} bytes, over the {ResponseLimits.MaxPatchBytes / 1024} KiB limit"], NoAnnotations, null, verdict);
+        }
+
+        return new(true, 200, null, [], NoAnnotations, verdict.Patch.IsEmpty ? null : verdict.Patch, verdict);
+    }
 
     private static string FormatWarning(Violation violation) => $"Guardrails: {violation}";
 }

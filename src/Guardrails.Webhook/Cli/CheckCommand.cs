@@ -10,10 +10,10 @@ internal static class CheckCommand
         var quota = new Option<string?>("--quota") { Description = "YAML/JSON with ResourceQuota, LimitRange and Namespace objects (e.g. kubectl get quota,limitrange -o yaml)" };
         var output = new Option<string>("--output", "-o") { Description = "text or json", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
-        var ns = new Option<string?>("--namespace", "-n") { Description = "Namespace for objects that name none (default: default)" };
+        var ns = new Option<string?>("--namespace", "-n") { Description = "Namespace for objects that name none (default: default); an object naming another one is invalid" };
         var paths = new Argument<string[]>("PATH") { Description = "Files, directories, or - for standard input", Arity = ArgumentArity.OneOrMore };
 
-        var command = new Command("check", "Evaluate manifests offline with the same compiled policy as admission. Exit 0 allowed, 1 denied, 2 invalid input.");
+        var command = new Command("check", "Evaluate manifests offline with the same compiled policy as admission. " + ExitCodes.Help);
         command.Options.Add(policies);
         command.Options.Add(quota);
         command.Options.Add(output);

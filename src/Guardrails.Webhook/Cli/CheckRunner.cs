@@ -39,7 +39,7 @@ public static class CheckRunner
         var inputs = Inputs(options.Paths, stdin, stderr, out var unreadable);
         foreach (var (source, text) in inputs)
         {
-            results.AddRange(ManifestEvaluator.Evaluate(load.Policy, source, text, cluster, options.Namespace));
+            results.AddRange(ManifestEvaluator.Evaluate(load.Policy, source, text, cluster, options.Namespace, FormatOf(source)));
         }
 
         if (options.Output == "json")
@@ -78,7 +78,7 @@ public static class CheckRunner
             return null;
         }
 
-        var manifests = ManifestReader.Read(text);
+        var manifests = ManifestReader.Read(text, FormatOf(file));
         try
         {
             if (manifests.FirstOrDefault(m => m.Error is not null) is { } bad)
@@ -102,6 +102,14 @@ public static class CheckRunner
             }
         }
     }
+
+    /// <summary>A file's extension says how it is written; standard input is sniffed.</summary>
+    private static ManifestFormat FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".json" => ManifestFormat.Json,
+        ".yaml" or ".yml" => ManifestFormat.Yaml,
+        _ => ManifestFormat.Sniff,
+    };
 
     private static List<(string Source, string Text)> Inputs(IReadOnlyList<string> paths, TextReader stdin, TextWriter stderr, out bool unreadable)
     {

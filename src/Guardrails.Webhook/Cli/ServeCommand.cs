@@ -13,20 +13,14 @@ namespace Guardrails.Webhook.Cli;
 /// <summary><c>guardrails serve</c> (also the default): the admission webhook, dry-run API and telemetry over HTTPS.</summary>
 internal static class ServeCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr) => Configure(new Command("serve", "Run the admission webhook and dry-run API over HTTPS (the default command)."), stdout, stderr);
-
-    public static RootCommand ConfigureRoot(RootCommand root, TextWriter stdout, TextWriter stderr)
-    {
-        Configure(root, stdout, stderr);
-        return root;
-    }
+    public static Command Create(TextWriter stdout, TextWriter stderr) => Configure(new Command("serve", "Run the admission webhook and dry-run API over HTTPS (what guardrails does with no arguments). " + ExitCodes.ServeHelp), stdout, stderr);
 
     private static T Configure<T>(T command, TextWriter stdout, TextWriter stderr)
         where T : Command
     {
         var policies = new Option<string?>("--policies") { Description = "Directory of rule packs, hot-reloaded (default: the shipped policies/)" };
         var dataDir = new Option<string>("--data-dir") { Description = "Where the self-signed CA and serving certificate are kept", DefaultValueFactory = _ => DefaultDataDirectory() };
-        var urls = new Option<string[]>("--urls") { Description = "HTTPS addresses to listen on", DefaultValueFactory = _ => ["https://127.0.0.1:8443"], AllowMultipleArgumentsPerToken = true };
+        var urls = new Option<string[]>("--urls") { Description = "HTTPS addresses to listen on", DefaultValueFactory = _ => ["https://127.0.0.1:8443"] };
         var cert = new Option<string?>("--tls-cert-file") { Description = "PEM serving certificate, reloaded when it changes" };
         var key = new Option<string?>("--tls-key-file") { Description = "PEM private key for --tls-cert-file" };
         var clientCa = new Option<string?>("--client-ca-file") { Description = "Require callers to present a client certificate from this CA" };
@@ -36,14 +30,13 @@ internal static class ServeCommand
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Watch this cluster for quota and namespace state (token or client-certificate kubeconfig)" };
         var context = new Option<string?>("--context") { Description = "kubeconfig context to use (default: current-context)" };
         var inCluster = new Option<bool>("--in-cluster") { Description = "Watch the cluster this pod runs in, with its service account" };
-        var sans = new Option<string[]>("--tls-san") { Description = "Extra DNS name or IP for the self-signed certificate (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var sans = new Option<string[]>("--tls-san") { Description = "Extra DNS name or IP for the self-signed certificate (repeatable)" };
         var floor = new Option<bool>("--enable-floor-endpoint") { Description = "Benchmark only: serve POST /floor", Hidden = true };
         foreach (var option in new Option[] { policies, dataDir, urls, cert, key, clientCa, ns, maxBody, quiet, kubeconfig, context, inCluster, sans, floor })
         {
             command.Options.Add(option);
         }
 
-        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new ServeOptions
@@ -63,7 +56,7 @@ internal static class ServeCommand
                 InCluster = parse.GetValue(inCluster),
                 ExtraSans = parse.GetValue(sans) ?? [],
             };
-            return await RunAsync(options, [.. parse.UnmatchedTokens], stdout, stderr, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(options, [], stdout, stderr, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

@@ -31,6 +31,14 @@ public static class DryRunEndpoints
     internal static async Task<Results<JsonBytesResult, ProblemHttpResult>> Evaluate(HttpContext context, PolicyStore policies, ServeOptions options, IClusterStateSource state, GuardrailsMetrics metrics, string? @namespace)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (BodyFormat.FromContentType(context.Request.ContentType) is not { } format)
+        {
+            return AdmissionEndpoints.Problem(
+                StatusCodes.Status415UnsupportedMediaType,
+                "Unsupported content type",
+                $"Content-Type must be {BodyFormat.Accepted}, not '{TextLimit.Cut(context.Request.ContentType ?? "(none)", 100)}'");
+        }
+
         ReadOnlyMemory<byte> body;
         try
         {
@@ -62,13 +70,13 @@ public static class DryRunEndpoints
             return AdmissionEndpoints.Problem(StatusCodes.Status400BadRequest, "Invalid encoding", "the body is not valid UTF-8");
         }
 
-        var cluster = ClusterStateFromBody(text, out var stateError) ?? state.Current;
+        var cluster = ClusterStateFromBody(text, format, out var stateError) ?? state.Current;
         if (stateError is not null)
         {
             return AdmissionEndpoints.Problem(StatusCodes.Status400BadRequest, "Invalid cluster state", stateError);
         }
 
-        var results = ManifestEvaluator.Evaluate(policy, "request", text, cluster, @namespace);
+        var results = ManifestEvaluator.Evaluate(policy, "request", text, cluster, @namespace, format);
         if (results.Count == 0)
         {
             return AdmissionEndpoints.Problem(StatusCodes.Status400BadRequest, "No documents", "the body holds no YAML or JSON documents");
@@ -77,7 +85,7 @@ public static class DryRunEndpoints
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, ResultJsonWriter.Options))
         {
-            ResultJsonWriter.Write(writer, results);
+            ResultJsonWriter.Write(writer, results, ResponseLimits.DryRunBudgetBytes);
         }
 
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
@@ -91,10 +99,10 @@ public static class DryRunEndpoints
     }
 
     /// <summary>Quota, LimitRange and Namespace documents sent along describe the cluster the other objects would land in.</summary>
-    private static ClusterSnapshot? ClusterStateFromBody(string text, out string? error)
+    private static ClusterSnapshot? ClusterStateFromBody(string text, ManifestFormat format, out string? error)
     {
         error = null;
-        var manifests = ManifestReader.Read(text);
+        var manifests = ManifestReader.Read(text, format);
         try
         {
             var state = manifests.Where(m => m.Kind is "ResourceQuota" or "LimitRange" or "Namespace").ToList();
@@ -102,7 +110,7 @@ public static class DryRunEndpoints
         }
         catch (ClusterStateException ex)
         {
-            error = ex.Message;
+            error = TextLimit.Cut(ex.Message, ResponseLimits.MaxMessageChars);
             return null;
         }
         finally

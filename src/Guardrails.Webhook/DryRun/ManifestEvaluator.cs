@@ -2,16 +2,21 @@ using System.Text.Json;
 using Guardrails.Policies.Engine;
 using Guardrails.Policies.Resources;
 using Guardrails.Policies.State;
+using Guardrails.Webhook.Admission;
 
 namespace Guardrails.Webhook.DryRun;
 
 /// <summary>Judges YAML/JSON documents exactly as admission would (mutate, then validate) — the dry-run door and <c>guardrails check</c>.</summary>
 public static class ManifestEvaluator
 {
-    public static IReadOnlyList<ObjectResult> Evaluate(CompiledPolicy policy, string source, string text, IClusterSnapshot cluster, string? namespaceOverride = null)
+    /// <param name="namespaceOverride">
+    /// <c>-n</c> / <c>?namespace=</c>: the namespace of objects that name none. An object naming another one is
+    /// invalid, as with <c>kubectl apply -n</c>; it is never moved.
+    /// </param>
+    public static IReadOnlyList<ObjectResult> Evaluate(CompiledPolicy policy, string source, string text, IClusterSnapshot cluster, string? namespaceOverride = null, ManifestFormat format = ManifestFormat.Sniff)
     {
         var results = new List<ObjectResult>();
-        var manifests = ManifestReader.Read(text);
+        var manifests = ManifestReader.Read(text, format);
         try
         {
             foreach (var manifest in manifests)
@@ -42,57 +47,78 @@ public static class ManifestEvaluator
             return new ObjectResult(source, manifest.Number, manifest.Kind, manifest.Namespace, manifest.Name, null, "object has no apiVersion or kind");
         }
 
-        var request = manifest.Kind == "AdmissionReview"
-            ? FromAdmissionReview(manifest.Root, cluster)
-            : new EvaluationRequest
-            {
-                Group = manifest.Group,
-                Kind = manifest.Kind,
-                Namespace = namespaceOverride ?? manifest.Namespace ?? "default",
-                Name = manifest.Name,
-                Object = manifest.Root,
-                Cluster = cluster,
-            };
-        if (request is null)
+        if (manifest.Kind == "AdmissionReview")
         {
-            return new ObjectResult(source, manifest.Number, manifest.Kind, null, null, null, "AdmissionReview has no request.kind.kind, request.operation or request.object");
+            return EvaluateReview(policy, source, manifest, cluster);
         }
 
+        if (namespaceOverride is { Length: > 0 } && manifest.Namespace is { Length: > 0 } own && own != namespaceOverride)
+        {
+            return new ObjectResult(
+                source,
+                manifest.Number,
+                manifest.Kind,
+                own,
+                manifest.Name,
+                null,
+                $"metadata.namespace '{own}' does not match the namespace '{namespaceOverride}' asked for; give that namespace or remove it from the object");
+        }
+
+        var request = new EvaluationRequest
+        {
+            Group = manifest.Group,
+            Kind = manifest.Kind,
+            Namespace = manifest.Namespace is { Length: > 0 } ns ? ns : namespaceOverride is { Length: > 0 } given ? given : "default",
+            Name = manifest.Name,
+            Object = manifest.Root,
+            Cluster = cluster,
+        };
+        return Judge(policy, source, manifest.Number, request);
+    }
+
+    private static ObjectResult Judge(CompiledPolicy policy, string source, int document, EvaluationRequest request)
+    {
         try
         {
             var verdict = policy.Evaluate(request, EvaluationMode.MutateThenValidate);
-            return new ObjectResult(source, manifest.Number, request.Kind, verdict.Namespace, verdict.Name, verdict, null);
+            return new ObjectResult(source, document, request.Kind, verdict.Namespace, verdict.Name, verdict, null);
         }
         catch (InvalidObjectException ex)
         {
-            return new ObjectResult(source, manifest.Number, request.Kind, request.Namespace, request.Name, null, ex.Message);
+            return new ObjectResult(source, document, request.Kind, request.Namespace, request.Name, null, ex.Message);
         }
     }
 
-    /// <summary>An AdmissionReview (as recorded from an apiserver) is judged as the webhook would judge it.</summary>
-    private static EvaluationRequest? FromAdmissionReview(JsonElement review, IClusterSnapshot cluster)
+    /// <summary>
+    /// An AdmissionReview (as recorded from an apiserver) is read by the webhook's own reader, so it is refused for the
+    /// same reasons with the same words, and judged as the webhook would judge it.
+    /// </summary>
+    private static ObjectResult EvaluateReview(CompiledPolicy policy, string source, Manifest manifest, IClusterSnapshot cluster)
     {
-        var request = review.Child("request"u8);
-        var kind = request.Child("kind"u8).Child("kind"u8).AsString();
-        var operation = AdmissionOperations.Parse(request.Child("operation"u8).AsString());
-        if (kind is null || operation is null)
+        AdmissionReview review;
+        try
         {
-            return null;
+            review = AdmissionReviewReader.Read(manifest.Root);
+        }
+        catch (AdmissionReviewException ex)
+        {
+            return new ObjectResult(source, manifest.Number, manifest.Kind, null, null, null, ex.Message);
         }
 
-        var obj = request.Child("object"u8);
-        var old = request.Child("oldObject"u8);
-        return new EvaluationRequest
+        using (review)
         {
-            Group = request.Child("kind"u8).Child("group"u8).AsString() ?? "",
-            Kind = kind,
-            Operation = operation.Value,
-            Namespace = request.Child("namespace"u8).AsString() is { Length: > 0 } ns ? ns : null,
-            Name = request.Child("name"u8).AsString() is { Length: > 0 } name ? name : null,
-            SubResource = request.Child("subResource"u8).AsString(),
-            Object = obj.ValueKind == JsonValueKind.Object ? obj : default,
-            OldObject = old.ValueKind == JsonValueKind.Object ? old : default,
-            Cluster = cluster,
-        };
+            return Judge(policy, source, manifest.Number, new EvaluationRequest
+            {
+                Group = review.Group,
+                Kind = review.Kind,
+                Operation = review.Operation,
+                Namespace = review.Namespace,
+                Name = review.Name,
+                SubResource = review.SubResource,
+                Object = review.Object,
+                OldObject = review.OldObject,
+                Cluster = cluster,
+            });
+        }
     }
 }

@@ -20,7 +20,7 @@ public static class PackDirectory
     public static PolicyLoadResult Load(string directory, PolicyOptions? options = null) =>
         ReadSources(directory, out var sources) is { } error
             ? new PolicyLoadResult(null, [error])
-            : PolicyCompiler.Compile(sources, options: options);
+            : EnabledRuleCheck.Apply(PolicyCompiler.Compile(sources, options: options), directory);
 
     /// <summary>Reads every pack file once, for both the rule packs and the platform settings; an error when there is nothing to read.</summary>
     public static PackError? ReadSources(string directory, out IReadOnlyList<PackSource> sources)

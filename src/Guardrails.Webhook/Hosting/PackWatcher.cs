@@ -51,7 +51,7 @@ public sealed partial class PackWatcher : BackgroundService
             return (failed, null);
         }
 
-        var result = PolicyCompiler.Compile(sources, options: _options);
+        var result = EnabledRuleCheck.Apply(PolicyCompiler.Compile(sources, options: _options), _directory);
         var settings = PlatformSettingsParser.Load(sources);
         _store.Apply(result);
         if (!settings.Absent)

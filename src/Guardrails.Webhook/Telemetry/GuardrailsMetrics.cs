@@ -71,7 +71,7 @@ public sealed class GuardrailsMetrics
 
     /// <param name="door"><c>admission</c>, <c>dryrun</c> or <c>provisioning</c>.</param>
     /// <param name="operation"><c>validate</c>, <c>mutate</c>, <c>evaluate</c>, ...</param>
-    /// <param name="kind">Kind of the object under review.</param>
+    /// <param name="kind">Kind of the object under review; recorded through <see cref="KindLabel"/>, so unknown kinds are <c>other</c>.</param>
     /// <param name="verdict"><c>allowed</c>, <c>denied</c>, <c>warned</c>, <c>error</c> or <c>skipped</c>; for the provisioning
     /// door <c>ready</c>, <c>pending</c>, <c>rejected</c>, <c>unauthorized</c>, <c>ok</c>, <c>invalid</c> or <c>error</c>.</param>
     /// <param name="elapsed">Time spent handling the request.</param>
@@ -81,7 +81,7 @@ public sealed class GuardrailsMetrics
         {
             { "door", door },
             { "operation", operation },
-            { "kind", kind },
+            { "kind", KindLabel.For(kind) },
             { "verdict", verdict },
         };
         _requests.Add(1, in tags);

@@ -152,5 +152,90 @@ public sealed class CheckCommandTests : IDisposable
         error.ShouldContain("'lots'");
     }
 
+    private (int Exit, string Out, string Err) CheckIn(string? @namespace, params string[] paths)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = CheckRunner.Run(new CheckOptions(paths, RepoPaths.Policies, null, "text", @namespace), new StringReader(""), stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData("deep.yaml", 35_000)]
+    [InlineData("deep.yaml", 200)]
+    [InlineData("deep.json", 200)]
+    public void Input_nested_past_the_limit_exits_2_naming_it_not_a_crash(string name, int depth)
+    {
+        var nested = new string('[', depth) + new string(']', depth);
+        var file = Write(name, name.EndsWith(".json", StringComparison.Ordinal)
+            ? $$$"""{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"ConfigMap","data":{{{nested}}}}]}"""
+            : nested);
+
+        var (exit, output, _) = Check(paths: file);
+
+        exit.ShouldBe(2);
+        output.ShouldContain("128");
+    }
+
+    [Fact]
+    public void A_list_item_nested_100_deep_is_judged_not_refused()
+    {
+        var nested = new string('[', 100) + new string(']', 100);
+        var file = Write("list.json", $$$"""{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"x":{{{nested}}}}}]}""");
+
+        var (exit, output, _) = Check(paths: file);
+
+        exit.ShouldBe(0, output);
+        output.ShouldContain("skipped  ConfigMap default/c");
+    }
+
+    [Fact]
+    public void Namespace_option_fills_only_objects_that_name_none_and_a_mismatch_is_invalid()
+    {
+        var none = Write("none.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: none }\n");
+        var other = Write("other.yaml", Compliant);
+
+        var (exitNone, outputNone, _) = CheckIn("kube-system", none);
+        var (exitOther, outputOther, _) = CheckIn("kube-system", other);
+
+        exitNone.ShouldBe(0);
+        outputNone.ShouldContain("ConfigMap kube-system/none");
+        exitOther.ShouldBe(2);
+        outputOther.ShouldContain("INVALID  Deployment team-a/web");
+        outputOther.ShouldContain("metadata.namespace 'team-a' does not match the namespace 'kube-system' asked for");
+    }
+
+    [Fact]
+    public void Objects_the_apiserver_would_refuse_exit_2_as_invalid()
+    {
+        var file = Write("neg.yaml", Compliant.Replace("cpu: 500m", "cpu: \"-1\"", StringComparison.Ordinal) + "\n---\n" + Compliant.Replace("replicas: 2", "replicas: -3", StringComparison.Ordinal));
+
+        var (exit, output, _) = Check(paths: file);
+
+        exit.ShouldBe(2);
+        output.ShouldContain("spec.template.spec.containers[0].resources.requests.cpu must be 0 or more, not -1");
+        output.ShouldContain("spec.replicas must be 0 or more, not -3");
+    }
+
+    [Fact]
+    public void A_yaml_file_in_flow_style_is_read_as_yaml()
+    {
+        var file = Write("flow.yaml", "{apiVersion: v1, kind: ConfigMap, metadata: {name: flow}}");
+
+        var (exit, output, _) = Check(paths: file);
+
+        exit.ShouldBe(0, output);
+        output.ShouldContain("ConfigMap default/flow");
+    }
+
+    [Fact]
+    public void The_readme_check_example_judges_quota_fits()
+    {
+        var (exit, output, _) = Check(quota: Path.Combine(RepoPaths.Root, "examples", "team-a-quota.yaml"), paths: Path.Combine(RepoPaths.Root, "examples", "web.yaml"));
+
+        exit.ShouldBe(1);
+        output.ShouldContain("[quota-fits] spec = requests.cpu 8400m");
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

@@ -16,7 +16,7 @@ public sealed class AdmissionMetricsTests
             using var denied = await client.PostAsync("/validate?timeout=10s", Fixtures.Json(Fixtures.Read("v1.24/create-pod.json")), TestContext.Current.CancellationToken);
         }
 
-        using var dryRun = await client.PostAsync("/api/v1/evaluate", new StringContent("apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n"), TestContext.Current.CancellationToken);
+        using var dryRun = await client.PostAsync("/api/v1/evaluate", new StringContent("apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n", System.Text.Encoding.UTF8, "application/yaml"), TestContext.Current.CancellationToken);
         using var broken = await client.PostAsync("/validate", Fixtures.Json("{"), TestContext.Current.CancellationToken);
 
         var metrics = await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
