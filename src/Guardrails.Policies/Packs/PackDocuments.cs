@@ -30,6 +30,12 @@ public static class PackDocuments
             errors.Add(new PackError(source.File, (int)ex.Start.Line, $"invalid YAML: {ex.InnerException?.Message ?? ex.Message}"));
             return [];
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // What YamlDotNet throws on some malformed input instead of a YamlException.
+            errors.Add(new PackError(source.File, 0, $"invalid YAML: {ex.Message}"));
+            return [];
+        }
 
         return [.. stream.Documents];
     }

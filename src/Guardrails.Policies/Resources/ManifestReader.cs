@@ -50,6 +50,11 @@ public static partial class ManifestReader
             // YamlStream keeps the documents it finished before the error, so those are still judged.
             failure = ex;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // What YamlDotNet throws on some malformed input instead of a YamlException.
+            failure = new YamlException(ex.Message, ex);
+        }
 
         var number = 0;
         foreach (var document in stream.Documents)
@@ -125,6 +130,20 @@ public static partial class ManifestReader
         var buffer = new ArrayBufferWriter<byte>(1024);
         try
         {
+            // Counted first, cheaply (each distinct node once): an alias bomb is refused without expanding it.
+            long written = 0;
+            var expanded = ExpandedNodes(root, new Dictionary<YamlNode, long>(ReferenceEqualityComparer.Instance), 0, ref written);
+            if (expanded > ReadLimits.MaxNodes)
+            {
+                throw new ManifestReadException($"document has more than {ReadLimits.MaxNodes} nodes once aliases are expanded (the limit)");
+            }
+
+            // As go-yaml (and so kubectl) does: a few aliases are fine, a small text that multiplies itself is an attack.
+            if (expanded > ReadLimits.MaxAliasExpandedNodes && expanded > ReadLimits.MaxAliasRatio * written)
+            {
+                throw new ManifestReadException($"document expands to {expanded} nodes from {written} distinct ones through aliases (excessive aliasing: at most {ReadLimits.MaxAliasRatio}× beyond {ReadLimits.MaxAliasExpandedNodes} nodes)");
+            }
+
             using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
             {
                 var budget = ReadLimits.MaxNodes;
@@ -184,6 +203,53 @@ public static partial class ManifestReader
         {
             manifests.Add(new Manifest(manifest.Number, manifest.Line, null, $"more than {ReadLimits.MaxDocuments} documents or list items (the limit per request or file); split the input"));
         }
+    }
+
+    /// <summary>
+    /// How many nodes the document has with every alias expanded, each distinct node computed once; past the limit
+    /// (or in an alias cycle, which never ends) the answer is only "too many".
+    /// </summary>
+    private static long ExpandedNodes(YamlNode node, Dictionary<YamlNode, long> sizes, int depth, ref long written)
+    {
+        const long TooMany = ReadLimits.MaxNodes + 1L;
+        if (node is YamlScalarNode)
+        {
+            return 1;
+        }
+
+        if (sizes.TryGetValue(node, out var known))
+        {
+            return known;
+        }
+
+        if (depth >= ReadLimits.MaxDepth)
+        {
+            // Deeper than the writer would go: it refuses this with its own message.
+            return 1;
+        }
+
+        // Marked while counting: meeting the node again inside itself is an alias cycle.
+        sizes[node] = TooMany;
+        written++;
+        long total = 1;
+        IEnumerable<YamlNode> children = node switch
+        {
+            YamlMappingNode mapping => mapping.Children.Values,
+            YamlSequenceNode sequence => sequence.Children,
+            _ => [],
+        };
+        foreach (var child in children)
+        {
+            written += child is YamlScalarNode ? 1 : 0;
+            total = Math.Min(TooMany, total + ExpandedNodes(child, sizes, depth + 1, ref written));
+            if (total >= TooMany)
+            {
+                break;
+            }
+        }
+
+        sizes[node] = total;
+        return total;
     }
 
     private static void Write(Utf8JsonWriter writer, YamlNode node, int depth, ref int budget)

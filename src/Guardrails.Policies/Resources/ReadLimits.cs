@@ -15,6 +15,11 @@ public static class ReadLimits
     /// <summary>Nodes of one document after YAML aliases are expanded ("billion laughs").</summary>
     public const int MaxNodes = 1_000_000;
 
+    /// <summary>Past this many expanded nodes, aliases may multiply the written nodes at most <see cref="MaxAliasRatio"/> times.</summary>
+    public const int MaxAliasExpandedNodes = 50_000;
+
+    public const int MaxAliasRatio = 10;
+
     /// <summary>Bytes of one document as JSON after YAML aliases are expanded.</summary>
     public const int MaxExpandedBytes = 32 * 1024 * 1024;
 }

@@ -49,6 +49,13 @@ public static class YamlPreScan
         {
             // The loader meets the same error at the same place and reports it; what came before was within limits.
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner throws these on some malformed input instead of a YamlException; the loader would
+            // throw the same, so the refusal is said here.
+            var line = parser.Current?.Start.Line ?? 1;
+            return ((int)line, $"invalid YAML near line {line}: {ex.Message}");
+        }
 
         return null;
     }

@@ -78,6 +78,29 @@ public sealed class ManifestReaderLimitsTests
     }
 
     [Fact]
+    public void A_small_text_multiplied_by_aliases_is_refused_as_excessive_aliasing()
+    {
+        var yaml = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\na0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for (var i = 1; i < 6; i++)
+        {
+            yaml.Append(CultureInfo($"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]\n"));
+        }
+
+        using var manifest = Single(yaml.ToString(), ManifestFormat.Yaml);
+
+        manifest.Error!.ShouldBe("document expands to 672608 nodes from 20 distinct ones through aliases (excessive aliasing: at most 10× beyond 50000 nodes)");
+    }
+
+    [Fact]
+    public void Ordinary_anchors_and_aliases_are_expanded()
+    {
+        using var manifest = Single("apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, labels: &l { app: web } }\ndata: { copy: *l }\n", ManifestFormat.Yaml);
+
+        manifest.Error.ShouldBeNull();
+        manifest.Root.GetProperty("data").GetProperty("copy").GetProperty("app").GetString().ShouldBe("web");
+    }
+
+    [Fact]
     public void Aliases_that_nest_deeper_than_the_text_are_bounded_too()
     {
         var yaml = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\nd0: &d0 " + Nested(100) + "\n");

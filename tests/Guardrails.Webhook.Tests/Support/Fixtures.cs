@@ -19,6 +19,17 @@ internal static class Fixtures
 
     private static readonly string[] SingleRequestFolders = ["v1.19", "v1.24"];
 
+    /// <summary>
+    /// Every recorded AdmissionReview, the v1.26 controller sequences' too (not their quota-*.json or events.json,
+    /// which are not reviews): seeds for fuzzing, where what matters is that each is a real apiserver body.
+    /// </summary>
+    public static IEnumerable<string> AllReviews() =>
+        Recorded().Concat(
+            Directory.EnumerateFiles(Path.Combine(RepoPaths.AdmissionFixtures, "v1.26"), "*.json", SearchOption.AllDirectories)
+                .Where(f => !Path.GetFileName(f).StartsWith("quota-", StringComparison.Ordinal) && Path.GetFileName(f) != "events.json")
+                .Select(f => Path.GetRelativePath(RepoPaths.AdmissionFixtures, f))
+                .Order(StringComparer.Ordinal));
+
     public static byte[] Read(string relative) => File.ReadAllBytes(Path.Combine(RepoPaths.AdmissionFixtures, relative));
 
     /// <summary>Wraps an object as the apiserver would send it on CREATE.</summary>
