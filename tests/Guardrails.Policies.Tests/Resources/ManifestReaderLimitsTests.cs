@@ -140,7 +140,7 @@ public sealed class ManifestReaderLimitsTests
     [Fact]
     public void A_lone_surrogate_escape_in_a_top_level_key_does_not_hide_the_other_keys()
     {
-        using var manifest = Single("""{"\ud800":1,"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"}}""", ManifestFormat.Json);
+        using var manifest = Single("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"\ud800":1}""", ManifestFormat.Json);
 
         manifest.Error.ShouldBeNull();
         manifest.Kind.ShouldBe("Pod");
