@@ -20,10 +20,14 @@ public static class DryRunEndpoints
         var api = endpoints.MapGroup("/api/v1").WithTags("Dry run");
         api.MapPost("/evaluate", Evaluate)
             .WithSummary("Judge YAML or JSON documents (or an AdmissionReview) exactly as admission would, without a cluster")
-            .WithDescription("Body: one or many YAML/JSON documents, or an AdmissionReview. Query: namespace (for objects that name none). "
-                + "ResourceQuota, LimitRange and Namespace documents in the body are used as the cluster state for the other objects.")
+            .WithDescription("Body: one or many YAML/JSON documents (at most 1,000), or an AdmissionReview, read as the Content-Type says: "
+                + BodyFormat.Accepted + ". Query: namespace (fills objects that name none; an object naming another is invalid). "
+                + "ResourceQuota, LimitRange and Namespace documents in the body are used as the cluster state for the other objects. "
+                + "The answer stays under 256 KB: past that, results and violations are counted (omittedResults, omittedViolations), not listed.")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         api.MapGet("/packs", Packs).WithTags("Packs").WithSummary("The rule packs serving now, and why the last reload was refused if it was");
         return endpoints;
     }
