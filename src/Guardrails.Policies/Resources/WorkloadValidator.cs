@@ -17,7 +17,8 @@ public static class WorkloadValidator
     public static string? Problem(Workload workload)
     {
         ArgumentNullException.ThrowIfNull(workload);
-        return CountProblem(workload) ?? ContainersProblem(workload) ?? QuantitiesProblem(workload.PodSpec.Child("overhead"u8), workload.PodFieldPath("overhead"));
+        return CountProblem(workload) ?? ContainersProblem(workload)
+            ?? (QuantitiesProblem(workload.PodSpec.Child("overhead"u8), "overhead") is { } overhead ? workload.PodFieldPath(overhead) : null);
     }
 
     private static string? CountProblem(Workload workload)
@@ -26,16 +27,16 @@ public static class WorkloadValidator
         switch (workload.Kind.Replicas)
         {
             case ReplicaSource.Replicas or ReplicaSource.ReplicasWithSurge:
-                return Int32Problem(spec.Child("replicas"u8), "spec.replicas");
+                return Int32Problem(spec.Child("replicas"u8), "spec", "replicas");
             case ReplicaSource.Parallelism:
                 var (job, prefix) = workload.Kind == WorkloadKind.CronJob ? (spec.Child("jobTemplate"u8).Child("spec"u8), "spec.jobTemplate.spec") : (spec, "spec");
-                return Int32Problem(job.Child("parallelism"u8), $"{prefix}.parallelism") ?? Int32Problem(job.Child("completions"u8), $"{prefix}.completions");
+                return Int32Problem(job.Child("parallelism"u8), prefix, "parallelism") ?? Int32Problem(job.Child("completions"u8), prefix, "completions");
             default:
                 return null;
         }
     }
 
-    private static string? Int32Problem(JsonElement value, string path)
+    private static string? Int32Problem(JsonElement value, string parent, string field)
     {
         if (!value.IsPresent())
         {
@@ -44,10 +45,10 @@ public static class WorkloadValidator
 
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var count))
         {
-            return $"{path} must be a whole number between 0 and {int.MaxValue}, not {Shown(value)}";
+            return $"{parent}.{field} must be a whole number between 0 and {int.MaxValue}, not {Shown(value)}";
         }
 
-        return count < 0 ? $"{path} must be 0 or more, not {count}" : null;
+        return count < 0 ? $"{parent}.{field} must be 0 or more, not {count}" : null;
     }
 
     private static string? ContainersProblem(Workload workload)
@@ -60,45 +61,58 @@ public static class WorkloadValidator
                 continue;
             }
 
-            var path = workload.PodFieldPath(group.FieldName());
+            // Paths are built only for the message: a valid object (every request) allocates nothing here.
             if (list.ValueKind != JsonValueKind.Array)
             {
-                return $"{path} must be a list of containers, not {Kind(list)}";
+                return $"{workload.PodFieldPath(group.FieldName())} must be a list of containers, not {Kind(list)}";
             }
 
             var index = 0;
             foreach (var container in list.EnumerateArray())
             {
-                var at = $"{path}[{index++}]";
-                if (container.ValueKind != JsonValueKind.Object)
+                if (ContainerProblem(container) is { } problem)
                 {
-                    return $"{at} must be a container (a mapping), not {Kind(container)}";
+                    return $"{workload.PodFieldPath(group.FieldName())}[{index}]{problem}";
                 }
 
-                var resources = container.Child("resources"u8);
-                if (!resources.IsPresent())
-                {
-                    continue;
-                }
-
-                if (resources.ValueKind != JsonValueKind.Object)
-                {
-                    return $"{at}.resources must be a mapping, not {Kind(resources)}";
-                }
-
-                foreach (var map in ResourceMaps)
-                {
-                    if (QuantitiesProblem(resources.Child(map), $"{at}.resources.{map}") is { } problem)
-                    {
-                        return problem;
-                    }
-                }
+                index++;
             }
         }
 
         return null;
     }
 
+    /// <returns>Null, or the rest of the path from the container and what is wrong.</returns>
+    private static string? ContainerProblem(JsonElement container)
+    {
+        if (container.ValueKind != JsonValueKind.Object)
+        {
+            return $" must be a container (a mapping), not {Kind(container)}";
+        }
+
+        var resources = container.Child("resources"u8);
+        if (!resources.IsPresent())
+        {
+            return null;
+        }
+
+        if (resources.ValueKind != JsonValueKind.Object)
+        {
+            return $".resources must be a mapping, not {Kind(resources)}";
+        }
+
+        foreach (var map in ResourceMaps)
+        {
+            if (QuantitiesProblem(resources.Child(map), map) is { } problem)
+            {
+                return $".resources.{problem}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <returns>Null, or the problem with its path starting at <paramref name="path"/>.</returns>
     private static string? QuantitiesProblem(JsonElement map, string path)
     {
         if (!map.IsPresent())
@@ -113,14 +127,37 @@ public static class WorkloadValidator
 
         foreach (var entry in map.EnumerateObject())
         {
+            // Only text that starts with '-' can be negative: nothing is parsed or allocated for the rest.
+            if (!LooksNegative(entry.Value))
+            {
+                continue;
+            }
+
             var text = entry.Value.AsScalarText();
-            if (text is not null && text.AsSpan().TrimStart().StartsWith("-") && Quantity.TryParse(text, out var quantity) && quantity.Value < 0)
+            if (text is not null && Quantity.TryParse(text, out var quantity) && quantity.Value < 0)
             {
                 return $"{path}.{entry.Name} must be 0 or more, not {text}; Kubernetes refuses negative quantities";
             }
         }
 
         return null;
+    }
+
+    private static bool LooksNegative(JsonElement value)
+    {
+        if (value.ValueKind is not JsonValueKind.String and not JsonValueKind.Number)
+        {
+            return false;
+        }
+
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value);
+        var start = value.ValueKind == JsonValueKind.String ? 1 : 0;
+        while (start < raw.Length && raw[start] == (byte)' ')
+        {
+            start++;
+        }
+
+        return start < raw.Length && raw[start] == (byte)'-';
     }
 
     private static string Kind(JsonElement value) => value.ValueKind switch
