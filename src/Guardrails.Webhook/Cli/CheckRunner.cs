@@ -35,11 +35,17 @@ public static class CheckRunner
             cluster = snapshot;
         }
 
+        using var previous = options.OldFile is null ? PreviousObjects.None : ReadPrevious(options.OldFile, options.Namespace, stderr);
+        if (previous is null)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
         var results = new List<ObjectResult>();
         var inputs = Inputs(options.Paths, stdin, stderr, out var unreadable);
         foreach (var (source, text) in inputs)
         {
-            results.AddRange(ManifestEvaluator.Evaluate(load.Policy, source, text, cluster, options.Namespace));
+            results.AddRange(ManifestEvaluator.Evaluate(load.Policy, source, text, cluster, options.Namespace, previous));
         }
 
         if (options.Output == "json")
@@ -63,6 +69,30 @@ public static class CheckRunner
         }
 
         return results.Any(r => r.Outcome == "denied") ? ExitCodes.Denied : ExitCodes.Allowed;
+    }
+
+    private static PreviousObjects? ReadPrevious(string file, string? namespaceOverride, TextWriter stderr)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"guardrails: cannot read --old file {file}: {ex.Message}");
+            return null;
+        }
+
+        var previous = PreviousObjects.Read(text, namespaceOverride);
+        if (previous.Unreadable is { } bad)
+        {
+            stderr.WriteLine($"guardrails: --old file {file}, document {bad.Number}: {bad.Error}");
+            previous.Dispose();
+            return null;
+        }
+
+        return previous;
     }
 
     private static ClusterSnapshot? ReadClusterState(string file, TextWriter stderr)
