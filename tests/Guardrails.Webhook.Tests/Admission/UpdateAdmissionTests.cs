@@ -131,6 +131,23 @@ public sealed class UpdateAdmissionTests : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task A_controllers_write_to_a_violating_replicaset_with_an_unchanged_template_is_allowed()
+    {
+        // The deployment controller's recorded revision-annotation update of an old ReplicaSet, with both versions'
+        // template stripped of its securityContext: a ReplicaSet of a Deployment that predates the policy.
+        var review = JsonNode.Parse(Fixtures.Read("v1.26/06-deployment-apply-replicas-change/0182-validate-UPDATE-ReplicaSet-web-5745cf87f4.json"))!;
+        foreach (var version in new[] { "object", "oldObject" })
+        {
+            review["request"]![version]!["spec"]!["template"]!["spec"]!.AsObject().Remove("securityContext");
+        }
+
+        var response = await ValidateAsync(review.ToJsonString());
+
+        response.Allowed.ShouldBeTrue(response.Message);
+        response.Warnings.ShouldHaveSingleItem().ShouldStartWith("Guardrails: pre-existing: [run-as-non-root] spec.template.spec.containers[0].securityContext.runAsNonRoot");
+    }
+
+    [Fact]
     public async Task Gatekeeper_librarys_psp_users_update_case_is_allowed()
     {
         var yaml = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "tests", "Guardrails.Webhook.Tests", "Admission", "Data", "gatekeeper-psp-users-update.yaml"), TestContext.Current.CancellationToken);

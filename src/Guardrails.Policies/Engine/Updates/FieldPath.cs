@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -21,6 +22,27 @@ internal sealed class FieldPath
 
     /// <summary>Reads <c>a.b[2].c</c>; a key holding dots or slashes may be written <c>a['x.io/y']</c>. Null when it is not a path.</summary>
     public static FieldPath? FromDotted(string path)
+    {
+        // Rules report the same few paths over and over; a bounded cache keeps parsing off the UPDATE path.
+        if (Parsed.TryGetValue(path, out var known))
+        {
+            return known;
+        }
+
+        var parsed = Parse(path);
+        if (Parsed.Count < MaxCached)
+        {
+            Parsed.TryAdd(path, parsed);
+        }
+
+        return parsed;
+    }
+
+    private const int MaxCached = 4096;
+
+    private static readonly ConcurrentDictionary<string, FieldPath?> Parsed = new(StringComparer.Ordinal);
+
+    private static FieldPath? Parse(string path)
     {
         var segments = new List<Segment>();
         var i = 0;
@@ -118,6 +140,62 @@ internal sealed class FieldPath
     }
 
     /// <summary>
+    /// Whether this path in <paramref name="root"/> and <paramref name="other"/> in <paramref name="otherRoot"/> are
+    /// the same field — the same keys, and list items with the same <c>name</c> (or, without names, the same index) —
+    /// holding the same value. Equal to comparing <see cref="Identity"/> and the resolved values, in one walk.
+    /// </summary>
+    public bool SameFieldAndValue(JsonElement root, FieldPath other, JsonElement otherRoot)
+    {
+        if (other._segments.Length != _segments.Length)
+        {
+            return false;
+        }
+
+        var (current, otherCurrent) = (root, otherRoot);
+        for (var i = 0; i < _segments.Length; i++)
+        {
+            var (segment, otherSegment) = (_segments[i], other._segments[i]);
+            var index = segment.Index(current);
+            var otherIndex = otherSegment.Index(otherCurrent);
+            var next = segment.Step(current);
+            var otherNext = otherSegment.Step(otherCurrent);
+            if (index is not null || otherIndex is not null)
+            {
+                if (index is null || otherIndex is null || !SameName(next, otherNext, index == otherIndex))
+                {
+                    return false;
+                }
+            }
+            else if (segment.Name != otherSegment.Name)
+            {
+                return false;
+            }
+
+            (current, otherCurrent) = (next, otherNext);
+        }
+
+        return current.ValueKind == JsonValueKind.Undefined || otherCurrent.ValueKind == JsonValueKind.Undefined
+            ? current.ValueKind == otherCurrent.ValueKind
+            : JsonElement.DeepEquals(current, otherCurrent);
+    }
+
+    /// <summary>List items are the same when their names are (compared as sent), or, unnamed, when they sit at the same index.</summary>
+    private static bool SameName(JsonElement item, JsonElement otherItem, bool sameIndex)
+    {
+        var name = item.Child("name"u8);
+        var otherName = otherItem.Child("name"u8);
+        var named = name.ValueKind == JsonValueKind.String;
+        if (named != (otherName.ValueKind == JsonValueKind.String))
+        {
+            return false;
+        }
+
+        return named
+            ? System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(name).SequenceEqual(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(otherName))
+            : sameIndex;
+    }
+
+    /// <summary>
     /// The path with each list item named by its <c>name</c> where it has one (containers, volumes, env), so that
     /// <c>containers[0]</c> in the old object and <c>containers[1]</c> in the new one are the same field when a
     /// container was inserted before it, and a renamed container is a different one.
@@ -145,11 +223,11 @@ internal sealed class FieldPath
         return text.ToString();
     }
 
-    private readonly record struct Segment(string? Name, int? Position)
+    private readonly record struct Segment(string? Name, int? Position, byte[]? Utf8Name)
     {
-        public static Segment Key(string name) => new(name, null);
+        public static Segment Key(string name) => new(name, null, Encoding.UTF8.GetBytes(name));
 
-        public static Segment At(int index) => new(null, index);
+        public static Segment At(int index) => new(null, index, null);
 
         /// <summary>A pointer's "0" and a dotted path's [0] are the same step into a list.</summary>
         public bool Matches(Segment other) =>
@@ -168,10 +246,10 @@ internal sealed class FieldPath
                 return Index(current) is { } index && index < current.GetArrayLength() ? current[index] : default;
             }
 
-            return Name is null ? default : current.Child(Name);
+            return Utf8Name is null ? default : current.Child(Utf8Name);
         }
 
         private static bool IsNumber(string text) =>
-            text.Length is > 0 and < 10 && text.All(char.IsAsciiDigit);
+            text.Length is > 0 and < 10 && !text.AsSpan().ContainsAnyExceptInRange('0', '9');
     }
 }

@@ -109,6 +109,7 @@ internal sealed class UpdateJudgement
         var template = TemplateOf(kind);
         var templateChanged = old is not null && template is not null && !SameValue(template.Resolve(request.Object), template.Resolve(old.Object));
 
+        var earlier = before is null ? null : Index(before);
         var violations = new List<Violation>(verdict.Violations.Count);
         var changed = false;
         foreach (var violation in verdict.Violations)
@@ -116,7 +117,7 @@ internal sealed class UpdateJudgement
             if (violation.Mode == EnforcementMode.Enforce && FieldPath.FromDotted(violation.Path) is { } path)
             {
                 var preExisting = kind == WorkloadKind.Pod && !PodUpdateFields.IsMutable(path)
-                    || (before is not null && !(templateChanged && path.StartsWith(template!)) && WasThere(violation, path, request.Object, before, old!.Object));
+                    || (earlier is not null && !(templateChanged && path.StartsWith(template!)) && WasThere(violation, path, request.Object, earlier, old!.Object));
                 if (preExisting)
                 {
                     violations.Add(violation with { Mode = EnforcementMode.Warn, PreExisting = true });
@@ -133,22 +134,46 @@ internal sealed class UpdateJudgement
             : verdict;
     }
 
-    /// <summary>The old object had the same violation, on the same field (list items matched by name), holding the same value.</summary>
-    private static bool WasThere(Violation violation, FieldPath path, JsonElement current, Verdict before, JsonElement previous)
+    /// <summary>The old object's violations by rule and value, so each new one is compared only with its likes.</summary>
+    private static Dictionary<(string Rule, string Actual), List<(string Text, FieldPath Path)>> Index(Verdict before)
     {
-        var identity = path.Identity(current);
-        var value = path.Resolve(current);
-        foreach (var candidate in before.Violations)
+        var index = new Dictionary<(string Rule, string Actual), List<(string, FieldPath)>>(before.Violations.Count);
+        foreach (var violation in before.Violations)
         {
-            if (candidate.RuleId != violation.RuleId
-                || candidate.Actual != violation.Actual
-                || FieldPath.FromDotted(candidate.Path) is not { } oldPath
-                || oldPath.Identity(previous) != identity)
+            if (FieldPath.FromDotted(violation.Path) is { } path)
             {
-                continue;
-            }
+                if (!index.TryGetValue((violation.RuleId, violation.Actual), out var paths))
+                {
+                    index[(violation.RuleId, violation.Actual)] = paths = [];
+                }
 
-            if (SameValue(oldPath.Resolve(previous), value))
+                paths.Add((violation.Path, path));
+            }
+        }
+
+        return index;
+    }
+
+    /// <summary>The old object had the same violation, on the same field (list items matched by name), holding the same value.</summary>
+    private static bool WasThere(Violation violation, FieldPath path, JsonElement current, Dictionary<(string Rule, string Actual), List<(string Text, FieldPath Path)>> earlier, JsonElement previous)
+    {
+        if (!earlier.TryGetValue((violation.RuleId, violation.Actual), out var candidates))
+        {
+            return false;
+        }
+
+        // Walking both objects is the cost here; the same path text is the usual match, so it is tried first.
+        foreach (var (text, oldPath) in candidates)
+        {
+            if (text == violation.Path && Same(path, current, oldPath, previous))
+            {
+                return true;
+            }
+        }
+
+        foreach (var (text, oldPath) in candidates)
+        {
+            if (text != violation.Path && Same(path, current, oldPath, previous))
             {
                 return true;
             }
@@ -156,6 +181,9 @@ internal sealed class UpdateJudgement
 
         return false;
     }
+
+    private static bool Same(FieldPath path, JsonElement current, FieldPath oldPath, JsonElement previous) =>
+        path.SameFieldAndValue(current, oldPath, previous);
 
     /// <summary>
     /// Deleting objects are never denied, so that finalizers can be removed and owners, labels and namespaces can be
