@@ -71,16 +71,23 @@ public static class CheckRunner
         return results.Any(r => r.Outcome == "denied") ? ExitCodes.Denied : ExitCodes.Allowed;
     }
 
-    private static PreviousObjects? ReadPrevious(string file, string? namespaceOverride, TextWriter stderr)
+    private static string? ReadOptionFile(string option, string file, TextWriter stderr)
     {
-        string text;
         try
         {
-            text = File.ReadAllText(file);
+            return File.ReadAllText(file);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"guardrails: cannot read --old file {file}: {ex.Message}");
+            stderr.WriteLine($"guardrails: cannot read {option} file {file}: {ex.Message}");
+            return null;
+        }
+    }
+
+    private static PreviousObjects? ReadPrevious(string file, string? namespaceOverride, TextWriter stderr)
+    {
+        if (ReadOptionFile("--old", file, stderr) is not { } text)
+        {
             return null;
         }
 
@@ -97,14 +104,8 @@ public static class CheckRunner
 
     private static ClusterSnapshot? ReadClusterState(string file, TextWriter stderr)
     {
-        string text;
-        try
+        if (ReadOptionFile("--quota", file, stderr) is not { } text)
         {
-            text = File.ReadAllText(file);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"guardrails: cannot read --quota file {file}: {ex.Message}");
             return null;
         }
 

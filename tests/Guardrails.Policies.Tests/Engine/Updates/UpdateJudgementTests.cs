@@ -44,6 +44,20 @@ public sealed class UpdateJudgementTests
               containers: {{containers}}
         """;
 
+    /// <summary>A PodTemplate creates no pods, so its fields are compared one by one (no template rule).</summary>
+    private static string PodTemplate(string containers) => $$"""
+        apiVersion: v1
+        kind: PodTemplate
+        metadata: { name: t, namespace: upd }
+        template:
+          spec:
+            securityContext: { runAsNonRoot: true }
+            containers: {{containers}}
+        """;
+
+    private static string Sized(string name, string image, string memoryLimit = "64Mi") =>
+        $$"""{ name: {{name}}, image: "{{image}}", resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { memory: {{memoryLimit}} } } }""";
+
     private static Verdict Update(string now, string before, EvaluationMode mode = EvaluationMode.Validate) =>
         Policy.Evaluate(now, mode, operation: AdmissionOperation.Update, oldYaml: before);
 
@@ -183,18 +197,8 @@ public sealed class UpdateJudgementTests
     [Fact]
     public void Containers_are_matched_by_name_so_one_inserted_before_them_does_not_hide_or_shift_their_debt()
     {
-        // A PodTemplate creates no pods, so its fields are compared one by one.
-        static string Template(string containers) => $$"""
-            apiVersion: v1
-            kind: PodTemplate
-            metadata: { name: t, namespace: upd }
-            template:
-              spec:
-                securityContext: { runAsNonRoot: true }
-                containers: {{containers}}
-            """;
-        var before = Template("""[{ name: app, image: "nginx:latest", resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { memory: 64Mi } } }]""");
-        var after = Template("""[{ name: proxy, image: "envoy:latest", resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { memory: 64Mi } } }, { name: app, image: "nginx:latest", resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { memory: 64Mi } } }]""");
+        var before = PodTemplate($"[{Sized("app", "nginx:latest")}]");
+        var after = PodTemplate($"[{Sized("proxy", "envoy:latest")}, {Sized("app", "nginx:latest")}]");
 
         var verdict = Update(after, before);
 
@@ -205,32 +209,15 @@ public sealed class UpdateJudgementTests
     [Fact]
     public void A_renamed_container_is_a_new_one()
     {
-        static string Template(string name) => $$"""
-            apiVersion: v1
-            kind: PodTemplate
-            metadata: { name: t, namespace: upd }
-            template:
-              spec:
-                securityContext: { runAsNonRoot: true }
-                containers: [{ name: {{name}}, image: "nginx:latest", resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { memory: 64Mi } } }]
-            """;
-
-        Update(Template("web"), Template("app")).Allowed.ShouldBeFalse();
-        Update(Template("app"), Template("app")).Allowed.ShouldBeTrue();
+        Update(PodTemplate($"[{Sized("web", "nginx:latest")}]"), PodTemplate($"[{Sized("app", "nginx:latest")}]")).Allowed.ShouldBeFalse();
+        Update(PodTemplate($"[{Sized("app", "nginx:latest")}]"), PodTemplate($"[{Sized("app", "nginx:latest")}]")).Allowed.ShouldBeTrue();
     }
 
     [Fact]
     public void A_violation_the_update_worsens_is_judged_again()
     {
         var policy = Support.Policy.Compile(Support.Policy.Pack("resource-requirements", "        maximum: { limits.memory: 1Gi }"));
-        static string Template(string memory) => $$"""
-            apiVersion: v1
-            kind: PodTemplate
-            metadata: { name: t, namespace: upd }
-            template:
-              spec:
-                containers: [{ name: app, image: "x:1", resources: { requests: { cpu: 100m, memory: 1Gi }, limits: { memory: {{memory}} } } }]
-            """;
+        static string Template(string memory) => PodTemplate($"[{Sized("app", "x:1", memory)}]");
 
         policy.Evaluate(Template("4Gi"), operation: AdmissionOperation.Update, oldYaml: Template("2Gi")).Allowed.ShouldBeFalse();
         policy.Evaluate(Template("2Gi"), operation: AdmissionOperation.Update, oldYaml: Template("2Gi")).Allowed.ShouldBeTrue();
