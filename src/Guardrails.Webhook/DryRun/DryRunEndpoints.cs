@@ -80,7 +80,7 @@ public static class DryRunEndpoints
             return AdmissionEndpoints.Problem(StatusCodes.Status400BadRequest, "Invalid cluster state", stateError);
         }
 
-        var results = ManifestEvaluator.Evaluate(policy, "request", text, cluster, @namespace, format);
+        var results = ManifestEvaluator.Evaluate(policy, "request", text, cluster, @namespace, format: format);
         if (results.Count == 0)
         {
             return AdmissionEndpoints.Problem(StatusCodes.Status400BadRequest, "No documents", "the body holds no YAML or JSON documents");

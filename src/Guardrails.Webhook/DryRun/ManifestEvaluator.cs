@@ -13,7 +13,9 @@ public static class ManifestEvaluator
     /// <c>-n</c> / <c>?namespace=</c>: the namespace of objects that name none. An object naming another one is
     /// invalid, as with <c>kubectl apply -n</c>; it is never moved.
     /// </param>
-    public static IReadOnlyList<ObjectResult> Evaluate(CompiledPolicy policy, string source, string text, IClusterSnapshot cluster, string? namespaceOverride = null, ManifestFormat format = ManifestFormat.Sniff)
+    /// <param name="previous">Current versions of the objects (<c>check --old</c>): a document that has one is judged as an UPDATE from it.</param>
+    /// <param name="format">How the text is written (the Content-Type or the file's extension says); sniffed when nothing does.</param>
+    public static IReadOnlyList<ObjectResult> Evaluate(CompiledPolicy policy, string source, string text, IClusterSnapshot cluster, string? namespaceOverride = null, PreviousObjects? previous = null, ManifestFormat format = ManifestFormat.Sniff)
     {
         var results = new List<ObjectResult>();
         var manifests = ManifestReader.Read(text, format);
@@ -21,7 +23,7 @@ public static class ManifestEvaluator
         {
             foreach (var manifest in manifests)
             {
-                results.Add(EvaluateOne(policy, source, manifest, cluster, namespaceOverride));
+                results.Add(EvaluateOne(policy, source, manifest, cluster, namespaceOverride, previous ?? PreviousObjects.None));
             }
         }
         finally
@@ -35,7 +37,7 @@ public static class ManifestEvaluator
         return results;
     }
 
-    private static ObjectResult EvaluateOne(CompiledPolicy policy, string source, Manifest manifest, IClusterSnapshot cluster, string? namespaceOverride)
+    private static ObjectResult EvaluateOne(CompiledPolicy policy, string source, Manifest manifest, IClusterSnapshot cluster, string? namespaceOverride, PreviousObjects previous)
     {
         if (manifest.Error is not null)
         {
@@ -64,7 +66,7 @@ public static class ManifestEvaluator
                 $"metadata.namespace '{own}' does not match the namespace '{namespaceOverride}' asked for; give that namespace or remove it from the object");
         }
 
-        var request = new EvaluationRequest
+        var request = AsUpdateFrom(previous, new EvaluationRequest
         {
             Group = manifest.Group,
             Kind = manifest.Kind,
@@ -72,7 +74,7 @@ public static class ManifestEvaluator
             Name = manifest.Name,
             Object = manifest.Root,
             Cluster = cluster,
-        };
+        });
         return Judge(policy, source, manifest.Number, request);
     }
 
@@ -88,6 +90,11 @@ public static class ManifestEvaluator
             return new ObjectResult(source, document, request.Kind, request.Namespace, request.Name, null, ex.Message);
         }
     }
+
+    private static EvaluationRequest AsUpdateFrom(PreviousObjects previous, EvaluationRequest request) =>
+        previous.Find(request.Group, request.Kind, request.Namespace!, request.Name) is { ValueKind: JsonValueKind.Object } old
+            ? request with { Operation = AdmissionOperation.Update, OldObject = old }
+            : request;
 
     /// <summary>
     /// An AdmissionReview (as recorded from an apiserver) is read by the webhook's own reader, so it is refused for the
