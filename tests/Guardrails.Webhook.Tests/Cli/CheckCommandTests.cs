@@ -320,5 +320,20 @@ public sealed class CheckCommandTests : IDisposable
         output.ShouldContain("(pre-existing: warn)");
     }
 
+    [Fact]
+    public void An_old_object_in_another_namespace_is_not_taken_for_the_one_the_namespace_option_fills()
+    {
+        const string Pod = "apiVersion: v1\nkind: Pod\nmetadata: { name: p{0} }\nspec: { containers: [{ name: a, image: \"nginx:latest\" }] }\n";
+        var old = Write("old.yaml", Pod.Replace("{0}", ", namespace: team-a", StringComparison.Ordinal));
+        var doc = Write("new.yaml", Pod.Replace("{0}", "", StringComparison.Ordinal));
+        using var stdout = new StringWriter();
+
+        var exit = CheckRunner.Run(new CheckOptions([doc], RepoPaths.Policies, null, "text", "team-b", old), new StringReader(""), stdout, new StringWriter());
+
+        // A CREATE in team-b, not an UPDATE of team-a's pod whose violations would count as pre-existing.
+        exit.ShouldBe(1, stdout.ToString());
+        stdout.ToString().ShouldContain("DENIED   Pod team-b/p");
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
