@@ -86,4 +86,35 @@ public sealed class BoundedAnswerTests : IClassFixture<ServerFixture>
         listed.ShouldBeGreaterThan(0);
         (listed + root["omittedResults"]!.GetValue<int>()).ShouldBe(1000);
     }
+    [Fact]
+    public async Task A_patch_over_128_KiB_is_not_sent_and_a_warning_says_so_while_warnings_stay_capped_at_20()
+    {
+        const string Pack = """
+            apiVersion: guardrails.dev/v1alpha1
+            kind: RulePack
+            metadata: { name: defaults }
+            spec:
+              rules:
+                - id: resource-requirements
+                  mode: Warn
+                  parameters: { required: [requests.cpu], defaults: { requests.cpu: 100m } }
+            """;
+        await using var server = await GuardrailsServer.StartAsync(packs: Pack);
+        using var client = server.CreateClient();
+        var small = Fixtures.Wrap(Pod(3, 0), "few-1", "", "v1", "Pod");
+        var large = Fixtures.Wrap(Pod(3000, 0), "many-2", "", "v1", "Pod");
+
+        using var smallHttp = await client.PostAsync("/mutate", Fixtures.Json(small), TestContext.Current.CancellationToken);
+        using var largeHttp = await client.PostAsync("/mutate", Fixtures.Json(large), TestContext.Current.CancellationToken);
+        using var validateHttp = await client.PostAsync("/validate", Fixtures.Json(large), TestContext.Current.CancellationToken);
+
+        (await AdmissionResponse.ReadAsync(smallHttp)).Patch.ShouldNotBeNull();
+        var mutated = await AdmissionResponse.ReadAsync(largeHttp);
+        mutated.Allowed.ShouldBeTrue();
+        mutated.Patch.ShouldBeNull();
+        mutated.Warnings.ShouldHaveSingleItem().ShouldStartWith("Guardrails: defaults not applied: the patch would be ");
+        var validated = await AdmissionResponse.ReadAsync(validateHttp);
+        validated.Warnings.Count.ShouldBe(20);
+        validated.Warnings[^1].ShouldBe("Guardrails: and 2981 more warnings (guardrails check or the dry-run API lists them)");
+    }
 }
