@@ -64,7 +64,7 @@ public sealed class ApiCallTests
         using var updated = await client.ApplyAsync(path, second.RootElement, "guardrails", force: false, TestContext.Current.CancellationToken);
 
         var applies = bed.Server.RequestLog.Where(r => r.Path == path).ToList();
-        applies.Select(r => $"{r.Method} {r.Query}").ShouldBe(["PATCH ?fieldManager=guardrails&force=true", "PATCH ?fieldManager=guardrails&force=false"]);
+        applies.Select(r => $"{r.Method} {KubeTestBed.SortedQuery(r.Query)}").ShouldBe(["PATCH ?fieldManager=guardrails&force=true", "PATCH ?fieldManager=guardrails&force=false"]);
         Metadata(updated, "uid").ShouldBe(Metadata(created, "uid"));
         long.Parse(Metadata(updated, "resourceVersion")!, System.Globalization.CultureInfo.InvariantCulture)
             .ShouldBeGreaterThan(long.Parse(Metadata(created, "resourceVersion")!, System.Globalization.CultureInfo.InvariantCulture));
