@@ -25,18 +25,22 @@ internal sealed class ServerProcess : IAsyncDisposable
     public TimeSpan TimeToReady { get; private set; }
 
     /// <summary>Resident set size now, from /proc (Linux).</summary>
-    public long ResidentBytes()
+    public long ResidentBytes() => Status("VmRSS:");
+
+    /// <summary>The part of the resident set backed by files (mapped assemblies and the runtime), from /proc (Linux).</summary>
+    public long ResidentFileBytes() => Status("RssFile:");
+
+    private long Status(string field)
     {
-        _process.Refresh();
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(field, StringComparison.Ordinal))
             {
                 return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
             }
         }
 
-        throw new InvalidOperationException("no VmRSS in /proc status");
+        throw new InvalidOperationException($"no {field} in /proc status");
     }
 
     /// <summary>Which build to start: <c>GUARDRAILS_DLL</c> (another worktree's, for a baseline in the same run), else the one built beside this.</summary>
