@@ -5,6 +5,13 @@ using Guardrails.LoadTest;
 // (same server, same TLS and body read, a fixed allowed AdmissionReview): the floor.
 // Usage: dotnet run -c Release --project benchmarks/Guardrails.LoadTest -- [--seconds N] [--connections N]
 //    or: ... -- --provisioning [--requests N] [--api-latency-ms N]   (REST request to Ready against a fake API server)
+//    or: ... -- --startup [--quotas N] [--runs N]   (time to ready and RSS with N quotas watched from a fake API server)
+// GUARDRAILS_DLL=/path/to/guardrails.dll starts another build (a baseline worktree's) with the same harness.
+if (args.Contains("--startup"))
+{
+    return await StartupBenchmark.RunAsync(FindRepo(), ArgValue(args, "--quotas", 10_000), ArgValue(args, "--runs", 2));
+}
+
 if (args.Contains("--provisioning"))
 {
     return await ProvisioningBenchmark.RunAsync(FindRepo(), ArgValue(args, "--requests", 40), TimeSpan.FromMilliseconds(ArgValue(args, "--api-latency-ms", 5)));

@@ -21,7 +21,33 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public string CaBundlePath => Path.Combine(_dataDir, "ca.crt");
 
-    public static async Task<ServerProcess> StartAsync(string policies)
+    /// <summary>From the process's start to the first 200 from <c>/readyz</c> (policy loaded, caches synced).</summary>
+    public TimeSpan TimeToReady { get; private set; }
+
+    /// <summary>Resident set size now, from /proc (Linux).</summary>
+    public long ResidentBytes() => Status("VmRSS:");
+
+    /// <summary>The part of the resident set backed by files (mapped assemblies and the runtime), from /proc (Linux).</summary>
+    public long ResidentFileBytes() => Status("RssFile:");
+
+    private long Status(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException($"no {field} in /proc status");
+    }
+
+    /// <summary>Which build to start: <c>GUARDRAILS_DLL</c> (another worktree's, for a baseline in the same run), else the one built beside this.</summary>
+    public static string GuardrailsDll =>
+        Environment.GetEnvironmentVariable("GUARDRAILS_DLL") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "guardrails.dll");
+
+    public static async Task<ServerProcess> StartAsync(string policies, params string[] extraArguments)
     {
         var port = FreePort();
         var dataDir = Directory.CreateTempSubdirectory("guardrails-load-").FullName;
@@ -32,10 +58,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         };
         foreach (var arg in new[]
         {
-            Path.Combine(AppContext.BaseDirectory, "guardrails.dll"), "serve",
+            GuardrailsDll, "serve",
             "--urls", $"https://127.0.0.1:{port}", "--policies", policies, "--data-dir", dataDir,
             "--no-manifests", "--enable-floor-endpoint",
-        })
+        }.Concat(extraArguments))
         {
             start.ArgumentList.Add(arg);
         }
@@ -56,6 +82,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         var server = new ServerProcess(process, dataDir, new Uri($"https://127.0.0.1:{port}"));
         await server.WaitReadyAsync().ConfigureAwait(false);
+        server.TimeToReady = DateTime.UtcNow - process.StartTime.ToUniversalTime();
         return server;
     }
 
@@ -74,7 +101,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     private async Task WaitReadyAsync()
     {
         using var client = Clients.Create(this, connections: 1);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         Exception? last = null;
         while (DateTime.UtcNow < deadline)
         {
@@ -99,7 +126,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             await Task.Delay(100).ConfigureAwait(false);
         }
 
-        throw new TimeoutException("guardrails did not become ready in 30 s", last);
+        throw new TimeoutException("guardrails did not become ready in 120 s", last);
     }
 
     private static int FreePort()

@@ -3,8 +3,8 @@ using System.Net;
 namespace Guardrails.E2E;
 
 /// <summary>
-/// What the end-to-end suite is pointed at, read from the environment. Without a kubeconfig every test skips
-/// (reported as skipped, never as passed) and nothing is started.
+/// What the end-to-end suite is pointed at, read from the environment (or a K3s container's, when the fixture started
+/// one). Without a kubeconfig every test skips (reported as skipped, never as passed) and nothing is started.
 /// </summary>
 public sealed class E2EEnvironment
 {
@@ -13,7 +13,8 @@ public sealed class E2EEnvironment
     public const string DefaultWebhookHost = "127.0.0.1";
 
     public const string SkipMessage =
-        "GUARDRAILS_E2E_KUBECONFIG is not set: these tests need a real cluster (set it to a kubeconfig path; optionally GUARDRAILS_E2E_WEBHOOK_HOST, default 127.0.0.1)";
+        "GUARDRAILS_E2E_KUBECONFIG is not set and no Docker engine is reachable for a K3s container: these tests need a real cluster "
+        + "(set GUARDRAILS_E2E_KUBECONFIG to a kubeconfig path, optionally GUARDRAILS_E2E_WEBHOOK_HOST, default 127.0.0.1; or run where Docker is)";
 
     private E2EEnvironment(string? kubeconfig, string webhookHost)
     {

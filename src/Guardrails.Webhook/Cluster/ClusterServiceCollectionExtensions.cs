@@ -12,10 +12,10 @@ public static class ClusterServiceCollectionExtensions
     /// <exception cref="KubeConfigException">The kubeconfig cannot be used; the message says why.</exception>
     public static IServiceCollection AddClusterState(this IServiceCollection services, ServeOptions options)
     {
-        KubernetesClientConfiguration? configuration = options.InCluster
-            ? KubernetesClientConfiguration.InClusterConfig()
+        k8s.KubernetesClientConfiguration? configuration = options.InCluster
+            ? ClusterConfiguration.InCluster()
             : options.Kubeconfig is { } path
-                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path, options.KubeContext)
+                ? ClusterConfiguration.FromKubeconfig(path, options.KubeContext)
                 : null;
         if (configuration is null)
         {
@@ -24,7 +24,7 @@ public static class ClusterServiceCollectionExtensions
         }
 
         services.AddSingleton(configuration);
-        services.AddSingleton<IKubernetesApi>(sp => new Kubernetes(configuration, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Kubernetes")));
+        services.AddSingleton<IKubernetesApi>(sp => new KubernetesClientApi(configuration, logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Kubernetes")));
         services.AddSingleton(sp => new QuotaReservations(sp.GetRequiredService<TimeProvider>(), options.ReservationTtl));
         services.AddSingleton(sp => new LiveClusterState(
             sp.GetRequiredService<QuotaReservations>(),

@@ -114,7 +114,7 @@ public static class GuardrailsHost
         app.MapDryRun();
         app.MapEnvironments();
         app.MapHealth();
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapGuardrailsMetrics("/metrics");
         app.MapOpenApi("/openapi/{documentName}.json");
         if (options.EnableFloorEndpoint)
         {

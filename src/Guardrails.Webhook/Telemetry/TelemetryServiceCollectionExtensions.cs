@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -13,10 +12,11 @@ public static class TelemetryServiceCollectionExtensions
     internal const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     /// <summary>
-    /// Registers <see cref="GuardrailsMetrics"/>, a <see cref="MeterProvider"/> with the Prometheus exporter (map it with
-    /// <see cref="PrometheusEndpointRouteBuilderExtensions.MapPrometheusScrapingEndpoint"/>) and, only when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, a <see cref="TracerProvider"/> exporting over OTLP. The container
-    /// owns and disposes both providers.
+    /// Registers <see cref="GuardrailsMetrics"/> and OpenTelemetry (OpenTelemetry.Extensions.Hosting builds the providers
+    /// as the host starts and disposes them with it): metrics from the Guardrails meter, ASP.NET Core, Kestrel and the
+    /// .NET runtime, read by the Prometheus exporter (map it with <see
+    /// cref="MetricsEndpointRouteBuilderExtensions.MapGuardrailsMetrics"/>), and, only when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, traces exported over OTLP.
     /// </summary>
     public static IServiceCollection AddGuardrailsTelemetry(this IServiceCollection services) =>
         services.AddGuardrailsTelemetry(Environment.GetEnvironmentVariable);
@@ -28,39 +28,41 @@ public static class TelemetryServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(environment);
 
-        // The standard switch operators use to turn OpenTelemetry off: honoured here rather than left to the SDK, which
-        // would silently hand back a provider without the exporter the scraping endpoint needs.
+        // The standard switch operators use to turn OpenTelemetry off. Honoured here by not registering the SDK at all,
+        // so that /metrics can say why there is nothing rather than fail to find its exporter.
         var disabled = string.Equals(environment(TelemetryState.DisabledVariable)?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
         services.TryAddSingleton(new TelemetryState(disabled));
         services.AddMetrics();
-        services.TryAddSingleton(_ => disabled
-            ? Sdk.CreateMeterProviderBuilder().Build()
-            : Sdk.CreateMeterProviderBuilder()
-                .AddMeter(
-                    GuardrailsTelemetry.SourceName,
-                    "Microsoft.AspNetCore.Hosting",
-                    "Microsoft.AspNetCore.Server.Kestrel")
-                .AddPrometheusExporter()
-                .Build());
         services.TryAddSingleton(sp =>
         {
-            // Provider first: anything recorded through these instruments before it listens would be lost.
-            _ = sp.GetRequiredService<MeterProvider>();
+            // Provider first: the host records the initial pack load before it starts (when the hosting package would
+            // build the provider), and a measurement taken while nothing listens is lost.
+            _ = sp.GetService<MeterProvider>();
             return new GuardrailsMetrics(sp.GetRequiredService<IMeterFactory>());
         });
+        if (disabled)
+        {
+            return services;
+        }
+
+        var telemetry = services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(GuardrailsTelemetry.SourceName, "Microsoft.AspNetCore.Server.Kestrel")
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddPrometheusExporter(prometheus =>
+            {
+                // Every scrape sees the counters as they are now; Prometheus sets its own pace.
+                prometheus.ScrapeResponseCacheDurationMilliseconds = 0;
+            }));
 
         // Without an endpoint there is no TracerProvider at all, so nothing listens to the ActivitySource and
         // StartActivity stays a null-returning no-op on the request path.
-        if (!disabled && !string.IsNullOrWhiteSpace(environment(OtlpEndpointVariable)))
+        if (!string.IsNullOrWhiteSpace(environment(OtlpEndpointVariable)))
         {
             // The exporter reads the endpoint, protocol and headers from the OTEL_EXPORTER_OTLP_* variables itself.
-            services.TryAddSingleton(_ => Sdk.CreateTracerProviderBuilder()
-                .AddSource(GuardrailsTelemetry.SourceName)
-                .AddOtlpExporter()
-                .Build());
+            telemetry.WithTracing(tracing => tracing.AddSource(GuardrailsTelemetry.SourceName).AddOtlpExporter());
         }
 
-        services.AddHostedService<TelemetryStartup>();
         return services;
     }
 }

@@ -30,9 +30,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     private string? _workDirectory;
     private string? _provisioningConflict;
     private bool _cleanedUp;
+    private K3sCluster? _k3s;
     private readonly List<(string Namespace, string Pod)> _heldPods = [];
 
-    public E2EEnvironment Environment { get; } = E2EEnvironment.FromProcess();
+    /// <summary>From GUARDRAILS_E2E_KUBECONFIG; without it, the K3s container started in <see cref="InitializeAsync"/>, if Docker is there.</summary>
+    public E2EEnvironment Environment { get; private set; } = E2EEnvironment.FromProcess();
 
     /// <summary>Unique per run: in the webhook configurations' names, the namespaces' names, and the label that fences them.</summary>
     public string RunId { get; } = "r" + Guid.NewGuid().ToString("N")[..8];
@@ -64,8 +66,15 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         if (!Environment.IsConfigured)
         {
-            // Nothing is started; every test skips itself with E2EEnvironment.SkipMessage.
-            return;
+            _k3s = await K3sCluster.TryStartAsync(TestContext.Current.CancellationToken);
+            if (_k3s is null)
+            {
+                // No cluster and no Docker: nothing is started; every test skips itself with E2EEnvironment.SkipMessage.
+                return;
+            }
+
+            Log($"no {E2EEnvironment.KubeconfigVariable}: started K3s ({_k3s.Image}) in a container; kubeconfig {_k3s.Kubeconfig}");
+            Environment = E2EEnvironment.Read(_k3s.Kubeconfig, K3sCluster.WebhookHost);
         }
 
         Environment.Validate();
@@ -379,6 +388,12 @@ public sealed class ClusterFixture : IAsyncLifetime
             {
                 // Best effort: a temp dir left behind is not a test failure.
             }
+        }
+
+        // 7. A K3s container this run started: the whole cluster goes, so nothing of the run can be left in it.
+        if (_k3s is not null)
+        {
+            await _k3s.DisposeAsync();
         }
 
         if (failures.Count > 0)

@@ -21,14 +21,14 @@ public sealed class AdmissionMetricsTests
 
         var metrics = await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
 
-        metrics.ShouldContain("""guardrails_requests_total{door="admission",kind="Pod",operation="validate",verdict="denied"} 3""");
-        metrics.ShouldContain("""guardrails_requests_total{door="dryrun",kind="ConfigMap",operation="evaluate",verdict="skipped"} 1""");
-        metrics.ShouldContain("""guardrails_violations_total{mode="Enforce",rule="image-tag"} 3""");
-        metrics.ShouldContain("""guardrails_violations_total{mode="Enforce",rule="resource-requirements"} 9""");
-        metrics.ShouldContain("""guardrails_request_duration_seconds_bucket{door="admission",kind="Pod",operation="validate",verdict="denied",le="0.00005"}""");
-        metrics.ShouldContain("""guardrails_request_duration_seconds_count{door="admission",kind="Pod",operation="validate",verdict="denied"} 3""");
-        metrics.ShouldContain("""guardrails_pack_reloads_total{result="success"} 1""");
-        metrics.ShouldContain("guardrails_packs_loaded 1");
+        metrics.ShouldContain("""guardrails_requests_total{otel_scope_name="Guardrails",door="admission",kind="Pod",operation="validate",verdict="denied"} 3""");
+        metrics.ShouldContain("""guardrails_requests_total{otel_scope_name="Guardrails",door="dryrun",kind="ConfigMap",operation="evaluate",verdict="skipped"} 1""");
+        metrics.ShouldContain("""guardrails_violations_total{otel_scope_name="Guardrails",mode="Enforce",rule="image-tag"} 3""");
+        metrics.ShouldContain("""guardrails_violations_total{otel_scope_name="Guardrails",mode="Enforce",rule="resource-requirements"} 9""");
+        metrics.ShouldContain("""guardrails_request_duration_seconds_bucket{otel_scope_name="Guardrails",door="admission",kind="Pod",operation="validate",verdict="denied",le="5E-05"}""");
+        metrics.ShouldContain("""guardrails_request_duration_seconds_count{otel_scope_name="Guardrails",door="admission",kind="Pod",operation="validate",verdict="denied"} 3""");
+        metrics.ShouldContain("""guardrails_pack_reloads_total{otel_scope_name="Guardrails",result="success"} 1""");
+        metrics.ShouldContain("""guardrails_packs_loaded{otel_scope_name="Guardrails"} 1""");
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class AdmissionMetricsTests
         }
 
         (await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken))
-            .ShouldContain("""guardrails_pack_reloads_total{result="failure"} 1""");
+            .ShouldContain("""guardrails_pack_reloads_total{otel_scope_name="Guardrails",result="failure"} 1""");
     }
 
     [Fact]
@@ -64,6 +64,6 @@ public sealed class AdmissionMetricsTests
         var metrics = await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
 
         verdict.Warnings.ShouldHaveSingleItem().ShouldContain("cluster state is unavailable");
-        metrics.ShouldContain("""guardrails_cluster_state_stale_total{reason="not-synced"} 1""");
+        metrics.ShouldContain("""guardrails_cluster_state_stale_total{otel_scope_name="Guardrails",reason="not-synced"} 1""");
     }
 }

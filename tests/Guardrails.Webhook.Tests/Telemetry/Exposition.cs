@@ -70,6 +70,11 @@ internal static partial class Exposition
         return samples;
     }
 
+    /// <summary>Each family's declared TYPE, from a scrape that <see cref="Parse"/> accepts.</summary>
+    public static IReadOnlyDictionary<string, string> FamilyTypes(string text) =>
+        text.Split('\n').Select(line => Type().Match(line)).Where(m => m.Success)
+            .ToDictionary(m => m.Groups["name"].Value, m => m.Groups["type"].Value, StringComparer.Ordinal);
+
     private static string Unescape(string value)
     {
         var builder = new StringBuilder(value.Length);

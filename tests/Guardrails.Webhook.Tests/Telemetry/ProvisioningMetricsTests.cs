@@ -18,14 +18,14 @@ public sealed class ProvisioningMetricsTests
 
         var metrics = await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
 
-        metrics.ShouldContain("""guardrails_requests_total{door="provisioning",kind="Environment",operation="create",verdict="ready"} 1""");
-        metrics.ShouldContain("""guardrails_requests_total{door="provisioning",kind="Environment",operation="create",verdict="rejected"} 1""");
-        metrics.ShouldContain("""guardrails_requests_total{door="provisioning",kind="Environment",operation="plan",verdict="ok"} 1""");
-        metrics.ShouldContain("""guardrails_requests_total{door="provisioning",kind="Environment",operation="create",verdict="unauthorized"} 1""");
+        metrics.ShouldContain("""guardrails_requests_total{otel_scope_name="Guardrails",door="provisioning",kind="Environment",operation="create",verdict="ready"} 1""");
+        metrics.ShouldContain("""guardrails_requests_total{otel_scope_name="Guardrails",door="provisioning",kind="Environment",operation="create",verdict="rejected"} 1""");
+        metrics.ShouldContain("""guardrails_requests_total{otel_scope_name="Guardrails",door="provisioning",kind="Environment",operation="plan",verdict="ok"} 1""");
+        metrics.ShouldContain("""guardrails_requests_total{otel_scope_name="Guardrails",door="provisioning",kind="Environment",operation="create",verdict="unauthorized"} 1""");
 
         // Time to Ready lands in the histogram the 3 s promise is watched with.
-        metrics.ShouldContain("""guardrails_request_duration_seconds_count{door="provisioning",kind="Environment",operation="create",verdict="ready"} 1""");
-        metrics.ShouldContain("""guardrails_request_duration_seconds_bucket{door="provisioning",kind="Environment",operation="create",verdict="ready",le="5"}""");
+        metrics.ShouldContain("""guardrails_request_duration_seconds_count{otel_scope_name="Guardrails",door="provisioning",kind="Environment",operation="create",verdict="ready"} 1""");
+        metrics.ShouldContain("""guardrails_request_duration_seconds_bucket{otel_scope_name="Guardrails",door="provisioning",kind="Environment",operation="create",verdict="ready",le="5"}""");
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Guardrails.Webhook.Tests.Telemetry;
 [Collection(GuardrailsMeterCollection.Name)]
 public sealed class ScrapingEndpointTests
 {
-    private const string DeploymentSeries = "door=\"admission\",kind=\"Deployment\",operation=\"validate\",verdict=\"allowed\"";
+    private const string DeploymentSeries = "otel_scope_name=\"Guardrails\",door=\"admission\",kind=\"Deployment\",operation=\"validate\",verdict=\"allowed\"";
 
     [Fact]
     public async Task Get_metrics_serves_recorded_requests_as_prometheus_text()
@@ -60,7 +60,7 @@ public sealed class ScrapingEndpointTests
         var series = scrapes
             .Select(s => string.Join('\n', s.Text.Split('\n').Where(l => l.Contains("kind=\"Namespace\"", StringComparison.Ordinal))))
             .ToList();
-        series[0].ShouldContain("guardrails_requests_total{door=\"provisioning\",kind=\"Namespace\",operation=\"evaluate\",verdict=\"warned\"} 2");
+        series[0].ShouldContain("guardrails_requests_total{otel_scope_name=\"Guardrails\",door=\"provisioning\",kind=\"Namespace\",operation=\"evaluate\",verdict=\"warned\"} 2");
         series.Distinct().Count().ShouldBe(1);
         foreach (var scrape in scrapes)
         {
@@ -74,7 +74,7 @@ public sealed class ScrapingEndpointTests
         var builder = WebApplication.CreateSlimBuilder();
         using var app = builder.Build();
 
-        Should.Throw<InvalidOperationException>(() => app.MapPrometheusScrapingEndpoint());
+        Should.Throw<InvalidOperationException>(() => app.MapGuardrailsMetrics());
     }
 
     [Fact]
@@ -90,14 +90,14 @@ public sealed class ScrapingEndpointTests
         (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("OTEL_SDK_DISABLED=true");
     }
 
-    private static async Task<WebApplication> StartAsync(Func<string, string?>? environment = null)
+    internal static async Task<WebApplication> StartAsync(Func<string, string?>? environment = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddGuardrailsTelemetry(environment ?? (_ => null));
         var app = builder.Build();
-        app.MapPrometheusScrapingEndpoint();
+        app.MapGuardrailsMetrics();
         await app.StartAsync(TestContext.Current.CancellationToken);
         return app;
     }

@@ -16,8 +16,8 @@ public sealed class TelemetryServiceCollectionExtensionsTests
     [Fact]
     public async Task Every_guardrails_instrument_is_exposed_under_its_prometheus_name()
     {
-        await using var services = new ServiceCollection().AddGuardrailsTelemetry(NoEnvironment).BuildServiceProvider();
-        var metrics = services.GetRequiredService<GuardrailsMetrics>();
+        await using var app = await ScrapingEndpointTests.StartAsync(NoEnvironment);
+        var metrics = app.Services.GetRequiredService<GuardrailsMetrics>();
 
         metrics.RecordRequest("admission", "validate", "StatefulSet", "denied", TimeSpan.FromMilliseconds(2));
         metrics.RecordViolation("require-limits-StatefulSet", "enforce");
@@ -27,41 +27,42 @@ public sealed class TelemetryServiceCollectionExtensionsTests
         metrics.SetLoadedPackCount(() => 4);
         metrics.RecordStaleState("watch-lagging-StatefulSet");
 
-        var lines = (await ScrapeAsync(services)).Split('\n');
+        var lines = (await ScrapeAsync(app)).Split('\n');
 
         lines.ShouldContain("# TYPE guardrails_requests_total counter");
         lines.ShouldContain(
-            "guardrails_requests_total{door=\"admission\",kind=\"StatefulSet\",operation=\"validate\",verdict=\"denied\"} 1");
+            "guardrails_requests_total{otel_scope_name=\"Guardrails\",door=\"admission\",kind=\"StatefulSet\",operation=\"validate\",verdict=\"denied\"} 1");
         lines.ShouldContain("# TYPE guardrails_request_duration_seconds histogram");
         lines.ShouldContain(
-            "guardrails_request_duration_seconds_count{door=\"admission\",kind=\"StatefulSet\",operation=\"validate\",verdict=\"denied\"} 1");
+            "guardrails_request_duration_seconds_count{otel_scope_name=\"Guardrails\",door=\"admission\",kind=\"StatefulSet\",operation=\"validate\",verdict=\"denied\"} 1");
         lines.ShouldContain("# TYPE guardrails_violations_total counter");
-        lines.ShouldContain("guardrails_violations_total{mode=\"enforce\",rule=\"require-limits-StatefulSet\"} 1");
+        lines.ShouldContain("guardrails_violations_total{otel_scope_name=\"Guardrails\",mode=\"enforce\",rule=\"require-limits-StatefulSet\"} 1");
         lines.ShouldContain("# TYPE guardrails_pack_reloads_total counter");
-        lines.ShouldContain(l => l.StartsWith("guardrails_pack_reloads_total{result=\"success\"} ", StringComparison.Ordinal));
-        lines.ShouldContain(l => l.StartsWith("guardrails_pack_reloads_total{result=\"failure\"} ", StringComparison.Ordinal));
+        lines.ShouldContain(l => l.StartsWith("guardrails_pack_reloads_total{otel_scope_name=\"Guardrails\",result=\"success\"} ", StringComparison.Ordinal));
+        lines.ShouldContain(l => l.StartsWith("guardrails_pack_reloads_total{otel_scope_name=\"Guardrails\",result=\"failure\"} ", StringComparison.Ordinal));
         lines.ShouldContain("# TYPE guardrails_packs_loaded gauge");
-        lines.ShouldContain("guardrails_packs_loaded 4");
+        lines.ShouldContain("guardrails_packs_loaded{otel_scope_name=\"Guardrails\"} 4");
         lines.ShouldContain("# TYPE guardrails_cluster_state_stale_total counter");
-        lines.ShouldContain("guardrails_cluster_state_stale_total{reason=\"watch-lagging-StatefulSet\"} 1");
+        lines.ShouldContain("guardrails_cluster_state_stale_total{otel_scope_name=\"Guardrails\",reason=\"watch-lagging-StatefulSet\"} 1");
     }
 
     [Fact]
     public async Task Request_durations_use_the_fine_grained_buckets()
     {
-        await using var services = new ServiceCollection().AddGuardrailsTelemetry(NoEnvironment).BuildServiceProvider();
-        services.GetRequiredService<GuardrailsMetrics>()
+        await using var app = await ScrapingEndpointTests.StartAsync(NoEnvironment);
+        app.Services.GetRequiredService<GuardrailsMetrics>()
             .RecordRequest("dryrun", "evaluate", "CronJob", "allowed", TimeSpan.FromMicroseconds(60));
 
-        var buckets = Exposition.Parse(await ScrapeAsync(services))
+        var buckets = Exposition.Parse(await ScrapeAsync(app))
             .Where(s => s.Name == "guardrails_request_duration_seconds_bucket" && s.Labels["kind"] == "CronJob")
             .Select(s => s.Labels["le"])
             .ToList();
 
         buckets.ShouldBe(
-            GuardrailsMetrics.DurationBuckets.Select(PrometheusNaming.FormatDouble).Append("+Inf"),
+            GuardrailsMetrics.DurationBuckets.Select(b => b.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append("+Inf"),
             ignoreOrder: false);
-        buckets.ShouldContain("0.00005");
+        // The exporter writes the first bound as 5E-05: the same number to Prometheus, which parses le as a float.
+        buckets[0].ShouldBe("5E-05");
     }
 
     [Fact]
@@ -87,34 +88,34 @@ public sealed class TelemetryServiceCollectionExtensionsTests
     {
         using var probe = new Meter(GuardrailsTelemetry.SourceName);
         var counter = probe.CreateCounter<long>("guardrails.probe");
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddGuardrailsTelemetry(NoEnvironment);
-        using var host = builder.Build();
-        var ct = TestContext.Current.CancellationToken;
+        await using var app = await ScrapingEndpointTests.StartAsync(NoEnvironment);
 
-        await host.StartAsync(ct);
+        // Recorded before anything resolved a provider or scraped: only a provider built at start-up sees it.
         counter.Add(1, new KeyValuePair<string, object?>("kind", "EarlyBird"));
-        var text = await ScrapeAsync(host.Services);
-        await host.StopAsync(ct);
+        var text = await ScrapeAsync(app);
 
-        text.Split('\n').ShouldContain("guardrails_probe_total{kind=\"EarlyBird\"} 1");
+        text.Split('\n').ShouldContain(l => l.StartsWith("guardrails_probe_total{", StringComparison.Ordinal) && l.Contains("kind=\"EarlyBird\"", StringComparison.Ordinal) && l.EndsWith("} 1", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task The_container_disposes_the_meter_provider()
+    public async Task The_host_disposes_the_meter_provider()
     {
-        var services = new ServiceCollection().AddGuardrailsTelemetry(NoEnvironment).BuildServiceProvider();
-        var exporter = PrometheusExporterRegistry.Find(services.GetRequiredService<MeterProvider>()).ShouldNotBeNull();
+        var app = await ScrapingEndpointTests.StartAsync(NoEnvironment);
+        var provider = app.Services.GetRequiredService<MeterProvider>();
+        using var probe = new Meter(GuardrailsTelemetry.SourceName);
+        var listened = probe.CreateCounter<long>("guardrails.probe.disposal");
+        listened.Enabled.ShouldBeTrue("the provider listens while the host runs");
 
-        await services.DisposeAsync();
+        await app.StopAsync(TestContext.Current.CancellationToken);
+        await app.DisposeAsync();
 
-        (await exporter.ScrapeAsync(TestContext.Current.CancellationToken)).ShouldBeNull();
+        provider.ShouldNotBeNull();
+        listened.Enabled.ShouldBeFalse("the provider stopped listening when the host was disposed");
     }
 
-    private static async Task<string> ScrapeAsync(IServiceProvider services)
+    private static async Task<string> ScrapeAsync(Microsoft.AspNetCore.Builder.WebApplication app)
     {
-        var exporter = PrometheusExporterRegistry.Find(services.GetRequiredService<MeterProvider>()).ShouldNotBeNull();
-        var body = await exporter.ScrapeAsync(TestContext.Current.CancellationToken);
-        return Encoding.UTF8.GetString(body.ShouldNotBeNull());
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+        return await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Guardrails.Webhook.Cluster.Api;
 
-/// <summary>One line of a watch stream. Owns the parsed document: <see cref="Object"/> is only valid until it is disposed.</summary>
+/// <summary>One event of a watch stream.</summary>
 public sealed class WatchEvent : IDisposable
 {
     public const string Added = "ADDED";
@@ -11,11 +11,8 @@ public sealed class WatchEvent : IDisposable
     public const string Bookmark = "BOOKMARK";
     public const string Error = "ERROR";
 
-    private readonly JsonDocument _document;
-
-    internal WatchEvent(JsonDocument document, string type, JsonElement @object)
+    internal WatchEvent(string type, JsonElement @object)
     {
-        _document = document;
         Type = type;
         Object = @object;
     }
@@ -36,5 +33,8 @@ public sealed class WatchEvent : IDisposable
             ? rv.GetString()!
             : "";
 
-    public void Dispose() => _document.Dispose();
+    /// <summary>Kept so callers can scope an event with <c>using</c>; the object is not pooled, so there is nothing to free.</summary>
+    public void Dispose()
+    {
+    }
 }

@@ -64,7 +64,7 @@ public sealed class ApiCallTests
         using var updated = await client.ApplyAsync(path, second.RootElement, "guardrails", force: false, TestContext.Current.CancellationToken);
 
         var applies = bed.Server.RequestLog.Where(r => r.Path == path).ToList();
-        applies.Select(r => $"{r.Method} {r.Query}").ShouldBe(["PATCH ?fieldManager=guardrails&force=true", "PATCH ?fieldManager=guardrails&force=false"]);
+        applies.Select(r => $"{r.Method} {KubeTestBed.SortedQuery(r.Query)}").ShouldBe(["PATCH ?fieldManager=guardrails&force=true", "PATCH ?fieldManager=guardrails&force=false"]);
         Metadata(updated, "uid").ShouldBe(Metadata(created, "uid"));
         long.Parse(Metadata(updated, "resourceVersion")!, System.Globalization.CultureInfo.InvariantCulture)
             .ShouldBeGreaterThan(long.Parse(Metadata(created, "resourceVersion")!, System.Globalization.CultureInfo.InvariantCulture));
@@ -158,6 +158,26 @@ public sealed class ApiCallTests
 
         (await AllowedAsync("team-a")).ShouldBeTrue();
         (await AllowedAsync("team-b")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task An_events_k8s_io_Event_is_created_in_its_namespace()
+    {
+        await using var bed = await KubeTestBed.StartAsync();
+        using var client = bed.CreateClient();
+        using var body = JsonDocument.Parse("""
+            {"apiVersion":"events.k8s.io/v1","kind":"Event","metadata":{"name":"web.1","namespace":"default"},
+             "eventTime":"2026-12-01T21:00:00.000000Z","reportingController":"guardrails.dev/admission","reportingInstance":"guardrails-0",
+             "action":"Refuse","reason":"QuotaExceeded","type":"Warning","note":"ReplicaSet web-1 refused: requests.cpu over quota",
+             "regarding":{"apiVersion":"apps/v1","kind":"ReplicaSet","namespace":"default","name":"web-1"}}
+            """);
+
+        using var created = await client.PostAsync("/apis/events.k8s.io/v1/namespaces/default/events", body.RootElement, TestContext.Current.CancellationToken);
+
+        created.RootElement.GetProperty("metadata").GetProperty("uid").GetString().ShouldNotBeNullOrEmpty();
+        var stored = bed.Server.Get("/apis/events.k8s.io/v1/namespaces/default/events/web.1")!;
+        stored["reason"]!.GetValue<string>().ShouldBe("QuotaExceeded");
+        stored["regarding"]!["name"]!.GetValue<string>().ShouldBe("web-1");
     }
 
     [Fact]

@@ -34,12 +34,13 @@ public sealed class KubeConfigTests
             current-context: dev
             """);
 
-        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+        var config = ClusterConfiguration.FromKubeconfig(path);
 
-        config.Host.ShouldBe(bed.Server.BaseAddress);
+        config.Host.ShouldBe(bed.ServerUrl);
         config.AccessToken.ShouldBe(KubeTestBed.BobToken);
-        config.TokenFile.ShouldBeNull();
-        config.ClientCertificate.ShouldBeNull();
+        config.TokenProvider.ShouldBeNull();
+        config.ClientCertificateData.ShouldBeNull();
+        config.ClientCertificateFilePath.ShouldBeNull();
         config.SkipTlsVerify.ShouldBeFalse();
         config.SslCaCerts!.Single().Thumbprint.ShouldBe(bed.ServerCa.Thumbprint);
         config.Namespace.ShouldBe("team-a");
@@ -74,9 +75,10 @@ public sealed class KubeConfigTests
             current-context: dev
             """);
 
-        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+        var config = ClusterConfiguration.FromKubeconfig(path);
 
-        config.TokenFile.ShouldBe(tokenFile);
+        config.TokenProvider.ShouldBeOfType<k8s.Authentication.TokenFileAuth>();
+        File.Exists(tokenFile).ShouldBeTrue();
         var seen = await bed.ListNamespacesAsync(config);
         seen.User.ShouldBe("carol");
         seen.AuthenticatedBy.ShouldBe("token");
@@ -133,10 +135,11 @@ public sealed class KubeConfigTests
             current-context: admin
             """);
 
-        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+        var config = ClusterConfiguration.FromKubeconfig(path);
 
-        config.ClientCertificate!.Thumbprint.ShouldBe(alice.Thumbprint);
-        config.ClientCertificate.HasPrivateKey.ShouldBeTrue();
+        (config.ClientCertificateData ?? config.ClientCertificateFilePath).ShouldNotBeNull();
+        (config.ClientCertificateKeyData ?? config.ClientKeyFilePath).ShouldNotBeNull();
+
         config.AccessToken.ShouldBeNull();
         var seen = await bed.ListNamespacesAsync(config);
         seen.User.ShouldBe("alice");
@@ -162,7 +165,7 @@ public sealed class KubeConfigTests
               context: {cluster: test, user: bob}
             current-context: dev
             """);
-        using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(path));
+        using var client = new KubernetesClientApi(ClusterConfiguration.FromKubeconfig(path));
 
         var error = await Should.ThrowAsync<HttpRequestException>(() =>
             client.ListAsync(ResourceType.Namespaces, null, null, null, TestContext.Current.CancellationToken));
@@ -179,7 +182,7 @@ public sealed class KubeConfigTests
         await using var server = await FakeKubeApiServer.StartAsync(
             new FakeKubeOptions { ServerCertificate = elsewhere, ServerCa = ca, AllowAnonymous = true },
             TestContext.Current.CancellationToken);
-        using var client = new Kubernetes(new KubernetesClientConfiguration { Host = server.BaseAddress, SslCaCerts = [ca] });
+        using var client = new KubernetesClientApi(new k8s.KubernetesClientConfiguration { Host = server.BaseAddress.ToString(), SslCaCerts = [ca] });
 
         var error = await Should.ThrowAsync<HttpRequestException>(() =>
             client.ListAsync(ResourceType.Namespaces, null, null, null, TestContext.Current.CancellationToken));
@@ -206,13 +209,13 @@ public sealed class KubeConfigTests
             current-context: dev
             """);
 
-        var skipping = KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig("skip", skip: true));
+        var skipping = ClusterConfiguration.FromKubeconfig(Kubeconfig("skip", skip: true));
         skipping.SkipTlsVerify.ShouldBeTrue();
         skipping.SslCaCerts.ShouldBeNull();
         (await bed.ListNamespacesAsync(skipping)).User.ShouldBe("bob");
 
         // Without the flag and without a CA only the machine's trust store counts, and it does not know the test CA.
-        using var checking = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig("check", skip: false)));
+        using var checking = new KubernetesClientApi(ClusterConfiguration.FromKubeconfig(Kubeconfig("check", skip: false)));
         await Should.ThrowAsync<HttpRequestException>(() =>
             checking.ListAsync(ResourceType.Namespaces, null, null, null, TestContext.Current.CancellationToken));
     }
@@ -253,20 +256,20 @@ public sealed class KubeConfigTests
             current-context: dev
             """);
 
-        var dev = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+        var dev = ClusterConfiguration.FromKubeconfig(path);
         dev.CurrentContext.ShouldBe("dev");
         dev.Namespace.ShouldBe("dev");
         (await bed.ListNamespacesAsync(dev)).User.ShouldBe("bob");
 
-        var ops = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, currentContext: "ops");
+        var ops = ClusterConfiguration.FromKubeconfig(path, context: "ops");
         ops.CurrentContext.ShouldBe("ops");
         ops.Namespace.ShouldBe("ops");
         var seen = await bed.ListNamespacesAsync(ops);
         seen.User.ShouldBe("alice");
         seen.AuthenticatedBy.ShouldBe("certificate");
 
-        var far = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, currentContext: "far");
-        far.Host.ShouldBe(new Uri("https://192.0.2.1:6443"));
+        var far = ClusterConfiguration.FromKubeconfig(path, context: "far");
+        far.Host.ShouldBe("https://192.0.2.1:6443");
         far.SslCaCerts.ShouldBeNull();
     }
 
@@ -274,9 +277,9 @@ public sealed class KubeConfigTests
     public async Task A_token_the_server_does_not_know_is_a_401_with_the_servers_reason()
     {
         await using var bed = await KubeTestBed.StartAsync();
-        using var client = new Kubernetes(new KubernetesClientConfiguration
+        using var client = new KubernetesClientApi(new k8s.KubernetesClientConfiguration
         {
-            Host = bed.Server.BaseAddress,
+            Host = bed.Server.BaseAddress.ToString(),
             SslCaCerts = [bed.ServerCa],
             AccessToken = "stolen",
         });

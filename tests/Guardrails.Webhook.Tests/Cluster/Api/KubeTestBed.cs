@@ -63,6 +63,10 @@ internal sealed class KubeTestBed : IAsyncDisposable
         return new KubeTestBed(directory, serverCa, serverCertificate, clientCa, server);
     }
 
+    /// <summary>A query string with its parameters in order, so that tests say which parameters were sent, not in what order.</summary>
+    public static string SortedQuery(string query) =>
+        query.Length == 0 ? "" : "?" + string.Join('&', query.TrimStart('?').Split('&').Order(StringComparer.Ordinal));
+
     public static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
     /// <summary>Writes a file under the temporary folder (creating subfolders); its full path.</summary>
@@ -78,13 +82,9 @@ internal sealed class KubeTestBed : IAsyncDisposable
         FakeKubePki.IssueClient(ClientCa, user, groups, rsa);
 
     /// <summary>A client trusting the test CA and authenticating as bob.</summary>
-    public Kubernetes CreateClient(TimeSpan? requestTimeout = null) => new(new KubernetesClientConfiguration
-    {
-        Host = Server.BaseAddress,
-        SslCaCerts = [ServerCa],
-        AccessToken = BobToken,
-        HttpClientTimeout = requestTimeout ?? TimeSpan.FromSeconds(30),
-    });
+    public KubernetesClientApi CreateClient(TimeSpan? requestTimeout = null) => new(
+        new k8s.KubernetesClientConfiguration { Host = Server.BaseAddress.ToString(), SslCaCerts = [ServerCa], AccessToken = BobToken },
+        requestTimeout ?? TimeSpan.FromSeconds(30));
 
     public void Namespace(string name) => Server.Upsert(new { apiVersion = "v1", kind = "Namespace", metadata = new { name } });
 
@@ -97,9 +97,9 @@ internal sealed class KubeTestBed : IAsyncDisposable
     });
 
     /// <summary>Lists namespaces with a client built from <paramref name="config"/>; the request as the fake saw it.</summary>
-    public async Task<RecordedRequest> ListNamespacesAsync(KubernetesClientConfiguration config)
+    public async Task<RecordedRequest> ListNamespacesAsync(k8s.KubernetesClientConfiguration config)
     {
-        using var client = new Kubernetes(config);
+        using var client = new KubernetesClientApi(config);
         using var list = await client.ListAsync(ResourceType.Namespaces, null, null, null, TestContext.Current.CancellationToken);
         list.Items.Select(i => i.GetProperty("metadata").GetProperty("name").GetString()).ShouldBe(["default", "kube-system"]);
         return Server.RequestLog.Last(r => r.Path == "/api/v1/namespaces");

@@ -31,10 +31,10 @@ public sealed class ListTests
         third.Continue.ShouldBeNull();
         second.ResourceVersion.ShouldBe(first.ResourceVersion);
         third.ResourceVersion.ShouldBe(first.ResourceVersion);
-        bed.Server.RequestLog.Where(r => r.Path.EndsWith("/resourcequotas", StringComparison.Ordinal)).Select(r => r.Query).ShouldBe([
+        bed.Server.RequestLog.Where(r => r.Path.EndsWith("/resourcequotas", StringComparison.Ordinal)).Select(r => KubeTestBed.SortedQuery(r.Query)).ShouldBe([
             "?limit=3",
-            "?limit=3&continue=" + Uri.EscapeDataString(first.Continue!),
-            "?limit=3&continue=" + Uri.EscapeDataString(second.Continue!),
+            KubeTestBed.SortedQuery("?limit=3&continue=" + Uri.EscapeDataString(first.Continue!)),
+            KubeTestBed.SortedQuery("?limit=3&continue=" + Uri.EscapeDataString(second.Continue!)),
         ]);
 
         using var everywhere = await client.ListAsync(ResourceType.ResourceQuotas, null, null, null, ct);

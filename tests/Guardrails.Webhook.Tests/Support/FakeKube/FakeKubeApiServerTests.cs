@@ -145,7 +145,7 @@ public sealed class FakeKubeApiServerTests
     {
         await using var server = await StartAsync();
         server.Upsert(Labelled("a", "gold"));
-        using var client = new Kubernetes(new KubernetesClientConfiguration { Host = server.BaseAddress, SslCaCerts = [server.Ca], AccessToken = Token });
+        using var client = new KubernetesClientApi(new k8s.KubernetesClientConfiguration { Host = server.BaseAddress.ToString(), SslCaCerts = [server.Ca], AccessToken = Token });
         using var http = Client(server);
 
         using var gold = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/v1/namespaces?labelSelector=tier%3Dgold", UriKind.Relative), TestContext.Current.CancellationToken));
