@@ -38,10 +38,9 @@ public static class AdmissionCore
                 break;
             case "status":
                 return ValueTask.FromResult(AdmissionDecision.Allow("status updates are not checked"));
-            case "scale":
-                return ValueTask.FromResult(AdmissionDecision.Allow(
-                    "scale not checked",
-                    warnings: ["Guardrails: replica changes through the scale subresource are not checked against ResourceQuota (no template cache); use kubectl apply to have quota-fits judge them"]));
+            case "scale" when review.Operation == AdmissionOperation.Update:
+                // Judged from the target's cached summary: the new replicas × per-pod demand against what is left.
+                break;
             default:
                 return ValueTask.FromResult(AdmissionDecision.Allow($"subresource {review.SubResource} is not checked"));
         }
@@ -87,7 +86,16 @@ public static class AdmissionCore
                 if (verdict.Allowed && verdict.Claims.Count > 0)
                 {
                     var quotas = state.GetQuota(ns).Quotas;
-                    reservations.Reserve(verdict.Claims, claim => quotas.First(q => q.Name == claim.Quota).UsedOf(claim.Resource));
+                    reservations.Reserve(verdict.Claims, claim =>
+                    {
+                        var quota = quotas.First(q => q.Name == claim.Quota);
+                        return quota.UsedOf(claim.Resource) + quota.ReservedOf(claim.Resource);
+                    });
+                }
+
+                if (verdict.Allowed)
+                {
+                    AdmittedWorkloadRecorder.Record((LiveClusterState)cluster, review, state, ns);
                 }
 
                 return ValueTask.FromResult(DecisionFactory.ForValidate(verdict));

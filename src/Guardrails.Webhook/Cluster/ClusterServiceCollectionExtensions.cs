@@ -30,7 +30,8 @@ public static class ClusterServiceCollectionExtensions
             sp.GetRequiredService<QuotaReservations>(),
             sp.GetRequiredService<ILogger<LiveClusterState>>(),
             sp.GetRequiredService<TimeProvider>(),
-            options.StateStaleAfter));
+            options.StateStaleAfter,
+            new AdmittedWorkloads(sp.GetRequiredService<TimeProvider>(), options.ReservationTtl)));
         services.AddSingleton<IClusterStateSource>(sp => sp.GetRequiredService<LiveClusterState>());
         services.AddHostedService<ClusterWatcher>();
 
