@@ -75,9 +75,9 @@ internal sealed class LiveStateHarness : IAsyncDisposable
         "v1",
         "Deployment");
 
-    public async Task<AdmissionResponse> ValidateAsync(HttpClient client, string review)
+    public async Task<AdmissionResponse> ValidateAsync(HttpClient client, string review, string door = "/validate")
     {
-        using var http = await client.PostAsync("/validate?timeout=10s", Fixtures.Json(review), TestContext.Current.CancellationToken);
+        using var http = await client.PostAsync($"{door}?timeout=10s", Fixtures.Json(review), TestContext.Current.CancellationToken);
         return await AdmissionResponse.ReadAsync(http);
     }
 

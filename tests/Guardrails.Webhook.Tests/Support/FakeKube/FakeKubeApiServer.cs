@@ -105,9 +105,10 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
 
     /// <summary>
     /// Creates or replaces an object, placed by its apiVersion, kind (pluralized as Kubernetes does unless
-    /// <paramref name="plural"/> is given) and metadata.namespace; returns it as stored.
+    /// <paramref name="plural"/> is given) and metadata.namespace; returns it as stored. With <paramref name="keepUid"/>
+    /// a new object keeps the uid it carries (a recorded object its children's ownerReferences point at).
     /// </summary>
-    public JsonObject Upsert(object json, string? plural = null)
+    public JsonObject Upsert(object json, string? plural = null, bool keepUid = false)
     {
         var obj = FakeJson.ToObject(json);
         var apiVersion = FakeJson.String(obj, "apiVersion") ?? throw new ArgumentException("the object needs an apiVersion", nameof(json));
@@ -115,7 +116,7 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         var name = FakeJson.String(obj, "metadata", "name") ?? throw new ArgumentException("the object needs metadata.name", nameof(json));
         var ns = FakeJson.String(obj, "metadata", "namespace");
         var path = new ResourcePath(ResourcePath.PrefixFor(apiVersion), plural ?? KindNames.Plural(kind), ns, name, null);
-        var stored = _store.Write(path, _ => obj, requireNamespace: false, out _);
+        var stored = _store.Write(path, _ => obj, requireNamespace: false, out _, keepUid);
         return (JsonObject)JsonNode.Parse(stored.Utf8)!;
     }
 
