@@ -1,5 +1,6 @@
 using Guardrails.Policies.Engine;
 using Guardrails.Policies.Resources;
+using Guardrails.Webhook.Admission.Refusals;
 using Guardrails.Webhook.Cluster;
 using Guardrails.Webhook.Hosting;
 using Guardrails.Webhook.Provisioning;
@@ -10,7 +11,7 @@ namespace Guardrails.Webhook.Admission;
 /// <summary>The decision itself: the current compiled policy applied to the review, with subresources handled on purpose.</summary>
 public static class AdmissionCore
 {
-    public static AdmissionHandler Create(PolicyStore policies, IClusterStateSource cluster, GuardrailsMetrics? metrics = null, EnvironmentPreCheckService? environments = null) => call =>
+    public static AdmissionHandler Create(PolicyStore policies, IClusterStateSource cluster, GuardrailsMetrics? metrics = null, EnvironmentPreCheckService? environments = null, RefusalEvents? refusals = null) => call =>
     {
         var review = call.Review;
 
@@ -80,6 +81,7 @@ public static class AdmissionCore
             // Check and reserve as one step per namespace: two requests that each fit but not together must not both pass.
             // The snapshot taken above is enough: it reads reservations from the ledger when quota is asked for.
             var ns = request.Namespace ?? "default";
+            Verdict judged;
             lock (reservations.AdmissionLock(ns))
             {
                 var verdict = policy.Evaluate(request, EvaluationMode.Validate);
@@ -98,8 +100,16 @@ public static class AdmissionCore
                     AdmittedWorkloadRecorder.Record((LiveClusterState)cluster, review, state, ns);
                 }
 
-                return ValueTask.FromResult(DecisionFactory.ForValidate(verdict));
+                judged = verdict;
             }
+
+            if (!judged.Allowed)
+            {
+                // Queued, never awaited: the verdict does not wait on (or change with) the Events API.
+                refusals?.Report(review, judged, state, ns);
+            }
+
+            return ValueTask.FromResult(DecisionFactory.ForValidate(judged));
         }
         catch (InvalidObjectException ex)
         {

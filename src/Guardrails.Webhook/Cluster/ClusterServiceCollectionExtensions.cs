@@ -1,3 +1,4 @@
+using Guardrails.Webhook.Admission.Refusals;
 using Guardrails.Webhook.Cluster.Api;
 using Guardrails.Webhook.Hosting;
 using Guardrails.Webhook.Provisioning;
@@ -34,6 +35,10 @@ public static class ClusterServiceCollectionExtensions
             new AdmittedWorkloads(sp.GetRequiredService<TimeProvider>(), options.ReservationTtl)));
         services.AddSingleton<IClusterStateSource>(sp => sp.GetRequiredService<LiveClusterState>());
         services.AddHostedService<ClusterWatcher>();
+
+        // A refused controller write is recorded as a Warning Event on the workload a person created.
+        services.AddSingleton(sp => new RefusalEvents(sp.GetRequiredService<TimeProvider>(), options.RefusalEventInterval));
+        services.AddHostedService<RefusalEventWriter>();
 
         // Provisioning needs the API too: the controller applies plans, the REST door asks TokenReview and SubjectAccessReview.
         services.AddSingleton<KubernetesAccess>();

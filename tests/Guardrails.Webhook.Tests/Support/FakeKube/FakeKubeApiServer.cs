@@ -126,6 +126,12 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
             ? (JsonObject)JsonNode.Parse(stored.Utf8)!
             : null;
 
+    /// <summary>Every object of a collection path (<c>/api/v1/namespaces/x/events</c>), as stored.</summary>
+    public IReadOnlyList<JsonObject> List(string collectionPath) =>
+        ResourcePath.TryParse(collectionPath, out var target) && target.Name is null
+            ? [.. _store.List(ObjectFilter.From(target, null, null), null, null).Items.Select(o => (JsonObject)JsonNode.Parse(o.Utf8)!)]
+            : throw new ArgumentException($"'{collectionPath}' is not a collection path", nameof(collectionPath));
+
     /// <summary>Deletes the object at an API path (a namespace with its contents), sending DELETED to watchers.</summary>
     public bool Delete(string path) =>
         ResourcePath.TryParse(path, out var target) && target.Name is not null
