@@ -72,6 +72,28 @@ public sealed partial class EnvironmentReconciler
         return outcome;
     }
 
+    /// <summary>
+    /// No replica can lead (see <see cref="LeaderElector.Blocked"/>): an Environment nobody has reconciled yet says so
+    /// in its status instead of showing nothing. One that was provisioned keeps its status: its objects exist.
+    /// </summary>
+    public async Task ReportNoLeaderAsync(string name, string reason, CancellationToken cancellationToken)
+    {
+        using var document = _environments.Get(name);
+        if (document is null)
+        {
+            return;
+        }
+
+        var environment = document.RootElement;
+        if (environment.Child("status"u8).Child("phase"u8).AsString() is not (null or "Pending") || environment.Child("metadata"u8).Child("deletionTimestamp"u8).IsPresent())
+        {
+            return;
+        }
+
+        var generation = environment.Child("metadata"u8).Child("generation"u8).AsInt64() ?? 0;
+        await WriteStatusAsync(name, environment, EnvironmentStatus.Build(environment, _time.GetUtcNow(), "Pending", generation, null, $"no Guardrails replica leads provisioning: {reason}", [], readyStatus: "False", rejected: false, noLeader: true), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>A retry whose delay doubles with each failure in a row (up to 30 s), so a lasting failure costs little.</summary>
     private ReconcileOutcome Retry(string name, TimeSpan first)
     {
