@@ -30,14 +30,17 @@ public sealed class RefusalEvents
 
     internal ChannelReader<RefusalEvent> Reader => _queue.Reader;
 
-    /// <summary>Controllers act as the controller-manager or as their kube-system service accounts; a person's refusal they see themselves.</summary>
+    /// <summary>
+    /// Controllers act as the controller-manager or as their kube-system service accounts (the HPA controller's scale
+    /// writes too); a person sees their own refusal in kubectl.
+    /// </summary>
     public static bool IsController(string? user) =>
         user is not null && (user == "system:kube-controller-manager" || user.StartsWith("system:serviceaccount:kube-system:", StringComparison.Ordinal));
 
     /// <summary>Queues an event on the write's top-level owner; false when there is none, it was rate-limited, or the queue is full.</summary>
     public bool Report(AdmissionReview review, Verdict verdict, IClusterSnapshot state, string @namespace)
     {
-        if (review.DryRun || !IsController(review.UserName) || RefusalTarget.Of(review.Object, state, @namespace) is not { } target)
+        if (review.DryRun || !IsController(review.UserName) || RefusalTarget.Of(review.Object, state, @namespace, scaled: review.SubResource == "scale") is not { } target)
         {
             return false;
         }

@@ -9,13 +9,21 @@ internal static class RefusalTarget
 {
     private const int MaxDepth = 8;
 
-    public static EventTarget? Of(JsonElement written, IClusterSnapshot state, string @namespace)
+    /// <param name="scaled">A scale subresource write: the Scale carries the scaled workload's uid, and the workload is where the event starts.</param>
+    public static EventTarget? Of(JsonElement written, IClusterSnapshot state, string @namespace, bool scaled = false)
     {
-        if (WorkloadSummary.ControllerOf(written) is not { } owner)
+        if (scaled && written.Child("metadata"u8).Child("uid"u8).AsString() is { } uid && state.GetWorkload(@namespace, uid) is { } workload)
         {
-            return null;
+            return workload.Controller is null
+                ? new EventTarget(ApiVersion(workload.Kind), workload.Kind.Kind, workload.Name, workload.Uid)
+                : Walk(workload.Controller, written, state, @namespace);
         }
 
+        return WorkloadSummary.ControllerOf(written) is { } owner ? Walk(owner, written, state, @namespace) : null;
+    }
+
+    private static EventTarget Walk(WorkloadOwner owner, JsonElement written, IClusterSnapshot state, string @namespace)
+    {
         var target = FromOwner(owner, written);
         for (var depth = 0; depth < MaxDepth && state.GetWorkload(@namespace, owner.Uid) is { } summary; depth++)
         {

@@ -57,6 +57,34 @@ public sealed class RefusalEventTests
     }
 
     [Fact]
+    public async Task A_refused_scale_by_the_hpa_controller_is_recorded_on_the_deployment_it_scales()
+    {
+        await using var harness = await StartAsync();
+        using var client = harness.Guardrails.CreateClient();
+        var scale = new JsonObject
+        {
+            ["apiVersion"] = "autoscaling/v1",
+            ["kind"] = "Scale",
+            ["metadata"] = new JsonObject { ["name"] = "web", ["namespace"] = "team-a", ["uid"] = "dep-1" },
+            ["spec"] = new JsonObject { ["replicas"] = 5 },
+        };
+        var review = JsonNode.Parse(Fixtures.Wrap(scale, "scale-1", "autoscaling", "v1", "Scale"))!;
+        review["request"]!["subResource"] = "scale";
+        review["request"]!["operation"] = "UPDATE";
+        review["request"]!["oldObject"] = JsonNode.Parse("""{"apiVersion":"autoscaling/v1","kind":"Scale","metadata":{"name":"web","namespace":"team-a","uid":"dep-1"},"spec":{"replicas":2}}""");
+        review["request"]!["userInfo"]!["username"] = "system:serviceaccount:kube-system:horizontal-pod-autoscaler";
+
+        var verdict = await harness.ValidateAsync(client, review.ToJsonString());
+
+        verdict.Allowed.ShouldBeFalse();
+        verdict.Message!.ShouldContain("Deployment team-a/web needs requests.cpu 2500m (5 replicas × 500m)");
+        await LiveStateHarness.EventuallyAsync(() => Task.FromResult(harness.Bed.Server.List(Events).Count == 1), "event written");
+        var recorded = harness.Bed.Server.List(Events).Single();
+        recorded["involvedObject"]!["name"]!.GetValue<string>().ShouldBe("web");
+        recorded["involvedObject"]!["kind"]!.GetValue<string>().ShouldBe("Deployment");
+    }
+
+    [Fact]
     public async Task A_controller_retrying_gets_one_event_per_interval()
     {
         await using var harness = await StartAsync();
