@@ -13,8 +13,7 @@ namespace Guardrails.E2E;
 public sealed class OwnerChainE2ETests(ClusterFixture cluster)
 {
     private const int TestTimeoutMs = 180_000;
-    private const string QuotaName = "compute";
-    private static readonly TimeSpan QuotaStatusTimeout = TimeSpan.FromSeconds(30);
+    private const string QuotaName = QuotaNamespace.QuotaName;
     private static readonly TimeSpan StateTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PodsTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(90);
@@ -121,19 +120,7 @@ public sealed class OwnerChainE2ETests(ClusterFixture cluster)
         events.Stdout.ShouldContain($"Deployment {ns}/web needs requests.cpu", Case.Sensitive, events.ToString());
     }
 
-    private async Task<string> NamespaceWithCpuQuotaAsync(string purpose, string cpu)
-    {
-        var ns = await cluster.CreateNamespaceAsync(purpose, Cancellation);
-        (await cluster.Kubectl.RunAsync(["apply", "-f", "-"], TestObjects.CpuQuota(ns, QuotaName, cluster.RunId, cpu), cancellationToken: Cancellation))
-            .EnsureSuccess("creating the ResourceQuota");
-        var populated = await Poll.UntilAsync(
-            async ct => (await cluster.Kubectl.RunAsync(["get", "resourcequota", QuotaName, "-n", ns, "-o", @"jsonpath={.status.hard.requests\.cpu}"], cancellationToken: ct))
-                .EnsureSuccess("reading the ResourceQuota").Stdout.Trim().Length > 0,
-            QuotaStatusTimeout,
-            Cancellation);
-        populated.ShouldBeTrue($"ResourceQuota {QuotaName} in {ns} has no status.hard after {QuotaStatusTimeout.TotalSeconds:0} s");
-        return ns;
-    }
+    private Task<string> NamespaceWithCpuQuotaAsync(string purpose, string cpu) => QuotaNamespace.CreateAsync(cluster, purpose, cpu, Cancellation);
 
     /// <summary>Guardrails learns of the quota from its watch: server-side dry runs of a Deployment far over it probe until it refuses.</summary>
     private async Task WaitUntilGuardrailsHoldsQuotaAsync(string ns)
