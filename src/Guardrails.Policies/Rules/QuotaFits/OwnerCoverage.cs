@@ -65,7 +65,7 @@ internal static class OwnerCoverage
         for (var r = 0; r < DemandResources.PerPodCount; r++)
         {
             var resource = (DemandResource)r;
-            if (siblings[r] + (perPod[resource] * pods.Pods) > ownerPerPod[resource] * ownerPods)
+            if (!ownerPerPod.IsUnset(resource) && siblings[r] + (perPod[resource] * pods.Pods) > ownerPerPod[resource] * ownerPods)
             {
                 return false;
             }
@@ -74,11 +74,15 @@ internal static class OwnerCoverage
         return true;
     }
 
+    /// <summary>
+    /// A value the owner's template leaves unset is not compared: the pod carries whatever LimitRange default the
+    /// LimitRanger filled in, which may be newer than the owner's cached summary.
+    /// </summary>
     private static bool WithinPerPod(PodDemand pod, PodDemand owner)
     {
         for (var r = 0; r < DemandResources.PerPodCount; r++)
         {
-            if (pod[(DemandResource)r] > owner[(DemandResource)r])
+            if (!owner.IsUnset((DemandResource)r) && pod[(DemandResource)r] > owner[(DemandResource)r])
             {
                 return false;
             }

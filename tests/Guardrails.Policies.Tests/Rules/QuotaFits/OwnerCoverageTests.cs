@@ -83,6 +83,36 @@ public sealed class OwnerCoverageTests
     }
 
     [Fact]
+    public void A_pod_given_a_limitrange_default_its_owners_template_leaves_unset_is_still_its_owners()
+    {
+        // The template sets no memory at all; the LimitRanger gave the pod a default the cached summary never saw.
+        // The quota is full with the Deployment's other pods: judged on its own, this pod would be refused.
+        var cluster = Policy.Cluster($$"""
+            apiVersion: v1
+            kind: ResourceQuota
+            metadata: { name: compute, namespace: team-a }
+            spec: { hard: { requests.cpu: "2", requests.memory: 1Gi } }
+            status: { used: { requests.cpu: "2", requests.memory: 512Mi } }
+            ---
+            {{Web}}
+            ---
+            {{ReplicaSet("web-1", "rs-1", 3)}}
+            """);
+        var pod = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web-abc
+              namespace: team-a
+              ownerReferences: [ { apiVersion: apps/v1, kind: ReplicaSet, name: web-1, uid: rs-1, controller: true } ]
+            spec:
+              containers: [ { name: app, image: "x:1", resources: { requests: { cpu: 500m, memory: 128Mi }, limits: { memory: 256Mi } } } ]
+            """;
+
+        Quota.Evaluate(pod, cluster: cluster).Violations.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Allows_a_rollouts_new_replicaset_within_replicas_plus_surge()
     {
         var cluster = State(Web + "---\n" + ReplicaSet("web-old", "rs-old", 3));
