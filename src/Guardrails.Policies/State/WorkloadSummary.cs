@@ -95,9 +95,11 @@ public sealed class WorkloadSummary
         }
 
         var spec = item.Child("spec"u8);
+
+        // Namespaces and label keys repeat across thousands of summaries: one string each, not one per object.
         return new WorkloadSummary(
             kind,
-            metadata.Child("namespace"u8).AsString() ?? defaultNamespace ?? "default",
+            string.Intern(metadata.Child("namespace"u8).AsString() ?? defaultNamespace ?? "default"),
             metadata.Child("name"u8).AsString() ?? "",
             uid,
             metadata.Child("resourceVersion"u8).AsString())
@@ -127,7 +129,8 @@ public sealed class WorkloadSummary
             if (owner.Child("controller"u8).AsBool() == true
                 && owner.Child("uid"u8).AsString() is { Length: > 0 } uid)
             {
-                return new WorkloadOwner(owner.Child("kind"u8).AsString() ?? "", owner.Child("name"u8).AsString() ?? "", uid);
+                var kind = owner.Child("kind"u8).AsString() ?? "";
+                return new WorkloadOwner(WorkloadKind.All.FirstOrDefault(k => k.Kind == kind)?.Kind ?? kind, owner.Child("name"u8).AsString() ?? "", uid);
             }
         }
 
@@ -146,7 +149,7 @@ public sealed class WorkloadSummary
         {
             if (entry.Value.ValueKind == JsonValueKind.String)
             {
-                pairs.Add(new(entry.Name, entry.Value.AsString()!));
+                pairs.Add(new(string.Intern(entry.Name), entry.Value.AsString()!));
             }
         }
 
