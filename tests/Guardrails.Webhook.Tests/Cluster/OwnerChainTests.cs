@@ -121,6 +121,42 @@ public sealed class OwnerChainTests
         denied.Message!.ShouldContain("ReplicaSet team-a/web-1 needs requests.cpu 2500m (5 replicas × 500m)");
     }
 
+    [Fact]
+    public async Task A_replicaset_scaled_right_after_an_admitted_scale_draws_on_the_new_replicas_before_the_watch_shows_them()
+    {
+        await using var harness = await LiveStateHarness.StartAsync(packs: QuotaPack);
+        harness.Quota("4", "1");
+        harness.Bed.Server.Upsert(JsonNode.Parse(Deployment("web", "dep-1", 2, "500m"))!["request"]!["object"]!, keepUid: true);
+        harness.Bed.Server.Upsert(JsonNode.Parse(ReplicaSet("web-1", "rs-1", "dep-1", 2, "500m"))!["request"]!["object"]!, keepUid: true);
+        var state = harness.Guardrails.App.Services.GetRequiredService<LiveClusterState>();
+        await LiveStateHarness.EventuallyAsync(
+            () => Task.FromResult(state.IsSynced && state.Current.GetWorkload("team-a", "rs-1") is not null && state.Current.GetQuota("team-a").Quotas.Count == 1),
+            "workloads and quota cached");
+        using var client = harness.Guardrails.CreateClient();
+
+        // kubectl scale --replicas=6: 3 CPU, 2 more than now, of the 3 left.
+        var scale = JsonNode.Parse(Fixtures.Wrap(
+            JsonNode.Parse("""{"apiVersion":"autoscaling/v1","kind":"Scale","metadata":{"name":"web","namespace":"team-a","uid":"dep-1"},"spec":{"replicas":6}}""")!,
+            "scale-1",
+            "autoscaling",
+            "v1",
+            "Scale"))!;
+        scale["request"]!["subResource"] = "scale";
+        scale["request"]!["operation"] = "UPDATE";
+        scale["request"]!["oldObject"] = JsonNode.Parse("""{"apiVersion":"autoscaling/v1","kind":"Scale","metadata":{"name":"web","namespace":"team-a","uid":"dep-1"},"spec":{"replicas":2}}""");
+        (await harness.ValidateAsync(client, scale.ToJsonString())).Allowed.ShouldBeTrue();
+
+        // The deployment controller's ReplicaSet update, before any watch event says the Deployment has 6 replicas.
+        var update = JsonNode.Parse(ReplicaSet("web-1", "rs-1", "dep-1", 6, "500m"))!;
+        update["request"]!["operation"] = "UPDATE";
+        update["request"]!["oldObject"] = JsonNode.Parse(ReplicaSet("web-1", "rs-1", "dep-1", 2, "500m"))!["request"]!["object"]!.DeepClone();
+        update["request"]!["userInfo"]!["username"] = "system:kube-controller-manager";
+        var verdict = await harness.ValidateAsync(client, update.ToJsonString());
+
+        verdict.Allowed.ShouldBeTrue(verdict.Message);
+        state.Current.GetQuota("team-a").Quotas.Single().ReservedOf("requests.cpu").ToString().ShouldBe("2");
+    }
+
     internal const string QuotaPack = """
         apiVersion: guardrails.dev/v1alpha1
         kind: RulePack
