@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Guardrails.Policies.Engine.Updates;
 using Guardrails.Policies.Packs;
 using Guardrails.Policies.Patching;
 using Guardrails.Policies.Resources;
@@ -13,11 +14,13 @@ namespace Guardrails.Policies.Engine;
 public sealed class CompiledPolicy
 {
     private readonly RuleBinding[][] _byKind;
+    private readonly UpdateJudgement _updates;
 
     internal CompiledPolicy(IReadOnlyList<RulePack> packs, RuleBinding[][] byKind)
     {
         Packs = packs;
         _byKind = byKind;
+        _updates = new UpdateJudgement(EvaluateCore);
     }
 
     public IReadOnlyList<RulePack> Packs { get; }
@@ -25,6 +28,10 @@ public sealed class CompiledPolicy
     /// <summary>Rule ids bound for a kind, in evaluation order, for people and tests to inspect.</summary>
     public IReadOnlyList<string> RulesFor(WorkloadKind kind) => _byKind[kind.Ordinal].Select(b => b.Rule.Id).ToArray();
 
+    /// <summary>
+    /// Judges one object. On UPDATE the old object is judged too, and what it already violated on fields the update
+    /// leaves alone warns instead of denying (<see cref="UpdateJudgement"/>).
+    /// </summary>
     /// <exception cref="InvalidObjectException">
     /// An object of a pod-bearing kind has no pod spec where its kind keeps it, or holds text that cannot be decoded.
     /// </exception>
@@ -32,7 +39,7 @@ public sealed class CompiledPolicy
     {
         try
         {
-            return EvaluateCore(request, mode);
+            return request.Operation == AdmissionOperation.Update ? _updates.Evaluate(request, mode) : EvaluateCore(request, mode);
         }
         catch (InvalidOperationException ex)
         {
