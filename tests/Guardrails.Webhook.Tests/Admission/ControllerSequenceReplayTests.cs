@@ -184,7 +184,7 @@ public sealed class ControllerSequenceReplayTests
         var cpu = quota["status"]!["used"]!["requests.cpu"]!.GetValue<string>();
         harness.Bed.Server.Upsert(quota.DeepClone());
         await LiveStateHarness.EventuallyAsync(
-            () => Task.FromResult(state.Current.GetQuota(Namespace).Quotas.SingleOrDefault()?.UsedOf("requests.cpu") == Policies.Quantities.Quantity.Parse(cpu)),
+            () => Task.FromResult(state.IsSynced && state.Current.GetQuota(Namespace).Quotas.SingleOrDefault()?.UsedOf("requests.cpu") == Policies.Quantities.Quantity.Parse(cpu)),
             $"quota status from {quotaFile}");
     }
 }
