@@ -138,6 +138,37 @@ public sealed class ProvisioningE2ETests(ClusterFixture cluster)
             $"{name}: Environment gone after {environmentGone.TotalMilliseconds:0} ms (kubectl delete --wait), namespace gone after {watch.Elapsed.TotalMilliseconds:0} ms; namespace phases seen: {(phases.Count == 0 ? "none (already gone)" : string.Join(" -> ", phases))}"));
     }
 
+    [Fact(Timeout = DeletionTestTimeoutMs)]
+    public async Task An_environment_deleted_and_re_created_at_once_ends_ready_with_its_namespace_present()
+    {
+        cluster.RequireProvisioning();
+        var name = $"{cluster.Team}-again";
+        var manifest = EnvironmentObjects.Environment(cluster.Team, "again", cluster.RunId, Cpu, Memory, Pods);
+        (await cluster.ApplyAsync($"Environment {name}", manifest, serverDryRun: false, Cancellation)).ShouldBeAdmitted($"environment.guardrails.dev/{name} created");
+        await WaitUntilReadyAsync(name);
+
+        (await cluster.Kubectl.RunAsync(["delete", Resource, name, "--wait=false"], cancellationToken: Cancellation)).EnsureSuccess($"deleting Environment {name}");
+
+        // Re-created as soon as the apiserver lets the name be used again: the old Environment holds it until its
+        // finalizer runs, which is now only once its namespace is gone.
+        KubectlResult? create = null;
+        var recreated = await Poll.UntilAsync(
+            async ct => (create = await cluster.Kubectl.RunAsync(["create", "-f", "-"], manifest, cancellationToken: ct)).Succeeded,
+            DeleteTimeout + NamespaceGoneTimeout,
+            Cancellation);
+        recreated.ShouldBeTrue($"Environment {name} could not be created again:\n{create}\nguardrails serve log:\n{cluster.Server.RecentLog}");
+
+        var environment = await WaitUntilReadyAsync(name);
+        ShouldBeReady(environment, name);
+        var phase = (await cluster.Kubectl.RunAsync(["get", "namespace", name, "-o", "jsonpath={.status.phase}"], cancellationToken: Cancellation)).EnsureSuccess($"reading namespace {name}");
+        phase.Stdout.Trim().ShouldBe("Active", $"Environment {name} is Ready but its namespace is {phase.Stdout.Trim()}");
+
+        // Before issue 11 the Environment stayed Ready while its namespace vanished under it: look again after a while.
+        await Task.Delay(TimeSpan.FromSeconds(10), Cancellation);
+        (await cluster.Kubectl.ExistsAsync("namespace", name, null, Cancellation)).ShouldBeTrue($"namespace {name} disappeared after its Environment was Ready");
+        Text(await GetAsync(Resource, name, null, Cancellation), "status", "phase").ShouldBe("Ready");
+    }
+
     [Fact(Timeout = TestTimeoutMs)]
     public async Task The_REST_door_answers_a_dry_run_with_the_plan_for_the_kubeconfig_users_token()
     {

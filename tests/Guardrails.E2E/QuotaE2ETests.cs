@@ -10,8 +10,7 @@ namespace Guardrails.E2E;
 public sealed class QuotaE2ETests(ClusterFixture cluster)
 {
     private const int TestTimeoutMs = 180_000;
-    private const string QuotaName = "compute";
-    private static readonly TimeSpan QuotaStatusTimeout = TimeSpan.FromSeconds(30);
+    private const string QuotaName = QuotaNamespace.QuotaName;
     private static readonly TimeSpan StateTimeout = TimeSpan.FromSeconds(30);
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -54,23 +53,8 @@ public sealed class QuotaE2ETests(ClusterFixture cluster)
         (await cluster.Kubectl.ExistsAsync("deployment.apps", "fits", ns, Cancellation)).ShouldBeTrue();
     }
 
-    /// <summary>A namespace of this run with a ResourceQuota of one CPU in requests, once the quota controller has filled in its status.</summary>
-    private async Task<string> NamespaceWithCpuQuotaAsync(string purpose)
-    {
-        var ns = await cluster.CreateNamespaceAsync(purpose, Cancellation);
-        (await cluster.Kubectl.RunAsync(["apply", "-f", "-"], TestObjects.CpuQuota(ns, QuotaName, cluster.RunId, "1"), cancellationToken: Cancellation))
-            .EnsureSuccess("creating the ResourceQuota");
-
-        // Until the quota controller writes status.hard the apiserver does not enforce the quota either; judging
-        // against it before then would test a state no real request meets.
-        var populated = await Poll.UntilAsync(
-            async ct => (await cluster.Kubectl.RunAsync(["get", "resourcequota", QuotaName, "-n", ns, "-o", @"jsonpath={.status.hard.requests\.cpu}"], cancellationToken: ct))
-                .EnsureSuccess("reading the ResourceQuota").Stdout.Trim().Length > 0,
-            QuotaStatusTimeout,
-            Cancellation);
-        populated.ShouldBeTrue($"ResourceQuota {QuotaName} in {ns} has no status.hard after {QuotaStatusTimeout.TotalSeconds:0} s");
-        return ns;
-    }
+    /// <summary>A namespace of this run with a ResourceQuota of one CPU in requests.</summary>
+    private Task<string> NamespaceWithCpuQuotaAsync(string purpose) => QuotaNamespace.CreateAsync(cluster, purpose, "1", Cancellation);
 
     /// <summary>
     /// Guardrails reads quotas from a watch cache, never from the apiserver on the admission path, so it learns of a

@@ -54,6 +54,11 @@ public sealed class CompiledPolicy
         var name = request.Name ?? metadata.Child("name"u8).AsString() ?? request.OldObject.Child("metadata"u8).Child("name"u8).AsString();
         var ns = request.Namespace ?? metadata.Child("namespace"u8).AsString() ?? "default";
 
+        if (ScaleEvaluation.Applies(request))
+        {
+            return ScaleEvaluation.Evaluate(request, ns, name, k => _byKind[k.Ordinal]);
+        }
+
         var kind = WorkloadKind.Find(request.Group, request.Kind);
         if (kind is null)
         {

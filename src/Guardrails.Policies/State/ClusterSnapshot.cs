@@ -4,7 +4,7 @@ using Guardrails.Policies.Resources;
 
 namespace Guardrails.Policies.State;
 
-/// <summary>An immutable snapshot built from Kubernetes objects: Namespaces, ResourceQuotas and LimitRanges.</summary>
+/// <summary>An immutable snapshot built from Kubernetes objects: Namespaces, ResourceQuotas, LimitRanges and workloads (with a uid).</summary>
 public sealed class ClusterSnapshot : IClusterSnapshot
 {
     public static readonly ClusterSnapshot Empty = new(
@@ -13,12 +13,23 @@ public sealed class ClusterSnapshot : IClusterSnapshot
 
     private readonly FrozenDictionary<string, NamespaceInfo> _namespaces;
     private readonly FrozenDictionary<string, NamespaceQuota> _quotas;
+    private readonly IReadOnlyList<WorkloadSummary> _workloads;
 
-    public ClusterSnapshot(IReadOnlyDictionary<string, NamespaceInfo> namespaces, IReadOnlyDictionary<string, NamespaceQuota> quotas)
+    public ClusterSnapshot(IReadOnlyDictionary<string, NamespaceInfo> namespaces, IReadOnlyDictionary<string, NamespaceQuota> quotas, IReadOnlyList<WorkloadSummary>? workloads = null)
     {
         _namespaces = namespaces.ToFrozenDictionary(StringComparer.Ordinal);
         _quotas = quotas.ToFrozenDictionary(StringComparer.Ordinal);
+        _workloads = workloads ?? [];
     }
+
+    public WorkloadSummary? GetWorkload(string @namespace, string uid) =>
+        _workloads.FirstOrDefault(w => w.Namespace == @namespace && w.Uid == uid);
+
+    public WorkloadSummary? FindWorkload(string @namespace, string kind, string name) =>
+        _workloads.FirstOrDefault(w => w.Namespace == @namespace && w.Kind.Kind == kind && w.Name == name);
+
+    public IReadOnlyList<WorkloadSummary> ChildrenOf(string @namespace, string ownerUid) =>
+        [.. _workloads.Where(w => w.Namespace == @namespace && w.Controller?.Uid == ownerUid)];
 
     public NamespaceInfo? GetNamespace(string name) => _namespaces.GetValueOrDefault(name);
 
@@ -36,6 +47,7 @@ public sealed class ClusterSnapshot : IClusterSnapshot
         var namespaces = new Dictionary<string, NamespaceInfo>(StringComparer.Ordinal);
         var quotas = new Dictionary<string, List<ResourceQuotaState>>(StringComparer.Ordinal);
         var limitRanges = new Dictionary<string, List<LimitRangeDefaults>>(StringComparer.Ordinal);
+        var workloads = new List<JsonElement>();
 
         foreach (var item in Flatten(objects))
         {
@@ -56,6 +68,11 @@ public sealed class ClusterSnapshot : IClusterSnapshot
 
                     break;
                 default:
+                    if (WorkloadKind.FromApiVersion(item.Child("apiVersion"u8).AsString(), item.Child("kind"u8).AsString()) is not null)
+                    {
+                        workloads.Add(item);
+                    }
+
                     break;
             }
         }
@@ -66,7 +83,12 @@ public sealed class ClusterSnapshot : IClusterSnapshot
                 quotas.TryGetValue(ns, out var q) ? q : [],
                 limitRanges.TryGetValue(ns, out var l) ? l : []),
             StringComparer.Ordinal);
-        return new ClusterSnapshot(namespaces, byNamespace);
+        // Summaries after every LimitRange is known: their per-pod demand includes the defaults.
+        var summaries = workloads
+            .Select(w => WorkloadSummary.Read(w, limitRanges.GetValueOrDefault(StateReader.Identity(w, defaultNamespace).Namespace) ?? [], defaultNamespace))
+            .OfType<WorkloadSummary>()
+            .ToList();
+        return new ClusterSnapshot(namespaces, byNamespace, summaries);
     }
 
     private static IEnumerable<JsonElement> Flatten(IEnumerable<JsonElement> objects)

@@ -11,6 +11,15 @@ public interface IClusterSnapshot
     /// <summary>ResourceQuotas and LimitRanges of a namespace; <see cref="NamespaceQuota.None"/> when it has none.</summary>
     NamespaceQuota GetQuota(string @namespace);
 
+    /// <summary>A workload by uid, from the watch caches or admitted moments ago; null when unknown (and without a cluster).</summary>
+    WorkloadSummary? GetWorkload(string @namespace, string uid) => null;
+
+    /// <summary>A workload by kind and name, for objects that name their target (HorizontalPodAutoscalers).</summary>
+    WorkloadSummary? FindWorkload(string @namespace, string kind, string name) => null;
+
+    /// <summary>The workloads whose controller owner has this uid (a Deployment's ReplicaSets, a CronJob's Jobs).</summary>
+    IReadOnlyList<WorkloadSummary> ChildrenOf(string @namespace, string ownerUid) => [];
+
     /// <summary>Why this snapshot cannot be trusted (not synced yet, watches failing), or null when it is current.</summary>
     string? Unavailable { get; }
 }

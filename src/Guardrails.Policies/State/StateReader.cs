@@ -19,7 +19,10 @@ public static class StateReader
             }
         }
 
-        return new NamespaceInfo(metadata.Child("name"u8).AsString() ?? "", labels);
+        return new NamespaceInfo(metadata.Child("name"u8).AsString() ?? "", labels)
+        {
+            Terminating = metadata.Child("deletionTimestamp"u8).IsPresent() || item.Child("status"u8).Child("phase"u8).AsString() == "Terminating",
+        };
     }
 
     /// <exception cref="ClusterStateException">A quantity is malformed; the message names the object and field.</exception>

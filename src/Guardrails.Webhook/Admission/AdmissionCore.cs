@@ -1,5 +1,6 @@
 using Guardrails.Policies.Engine;
 using Guardrails.Policies.Resources;
+using Guardrails.Webhook.Admission.Refusals;
 using Guardrails.Webhook.Cluster;
 using Guardrails.Webhook.Hosting;
 using Guardrails.Webhook.Provisioning;
@@ -10,7 +11,7 @@ namespace Guardrails.Webhook.Admission;
 /// <summary>The decision itself: the current compiled policy applied to the review, with subresources handled on purpose.</summary>
 public static class AdmissionCore
 {
-    public static AdmissionHandler Create(PolicyStore policies, IClusterStateSource cluster, GuardrailsMetrics? metrics = null, EnvironmentPreCheckService? environments = null) => call =>
+    public static AdmissionHandler Create(PolicyStore policies, IClusterStateSource cluster, GuardrailsMetrics? metrics = null, EnvironmentPreCheckService? environments = null, RefusalEvents? refusals = null) => call =>
     {
         var review = call.Review;
 
@@ -38,10 +39,9 @@ public static class AdmissionCore
                 break;
             case "status":
                 return ValueTask.FromResult(AdmissionDecision.Allow("status updates are not checked"));
-            case "scale":
-                return ValueTask.FromResult(AdmissionDecision.Allow(
-                    "scale not checked",
-                    warnings: ["Guardrails: replica changes through the scale subresource are not checked against ResourceQuota (no template cache); use kubectl apply to have quota-fits judge them"]));
+            case "scale" when review.Operation == AdmissionOperation.Update:
+                // Judged from the target's cached summary: the new replicas × per-pod demand against what is left.
+                break;
             default:
                 return ValueTask.FromResult(AdmissionDecision.Allow($"subresource {review.SubResource} is not checked"));
         }
@@ -81,17 +81,35 @@ public static class AdmissionCore
             // Check and reserve as one step per namespace: two requests that each fit but not together must not both pass.
             // The snapshot taken above is enough: it reads reservations from the ledger when quota is asked for.
             var ns = request.Namespace ?? "default";
+            Verdict judged;
             lock (reservations.AdmissionLock(ns))
             {
                 var verdict = policy.Evaluate(request, EvaluationMode.Validate);
                 if (verdict.Allowed && verdict.Claims.Count > 0)
                 {
                     var quotas = state.GetQuota(ns).Quotas;
-                    reservations.Reserve(verdict.Claims, claim => quotas.First(q => q.Name == claim.Quota).UsedOf(claim.Resource));
+                    reservations.Reserve(verdict.Claims, claim =>
+                    {
+                        var quota = quotas.First(q => q.Name == claim.Quota);
+                        return quota.UsedOf(claim.Resource) + quota.ReservedOf(claim.Resource);
+                    });
                 }
 
-                return ValueTask.FromResult(DecisionFactory.ForValidate(verdict));
+                if (verdict.Allowed)
+                {
+                    AdmittedWorkloadRecorder.Record((LiveClusterState)cluster, review, state, ns);
+                }
+
+                judged = verdict;
             }
+
+            if (!judged.Allowed)
+            {
+                // Queued, never awaited: the verdict does not wait on (or change with) the Events API.
+                refusals?.Report(review, judged, state, ns);
+            }
+
+            return ValueTask.FromResult(DecisionFactory.ForValidate(judged));
         }
         catch (InvalidObjectException ex)
         {

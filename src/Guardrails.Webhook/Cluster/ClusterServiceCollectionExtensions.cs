@@ -1,3 +1,4 @@
+using Guardrails.Webhook.Admission.Refusals;
 using Guardrails.Webhook.Cluster.Api;
 using Guardrails.Webhook.Hosting;
 using Guardrails.Webhook.Provisioning;
@@ -30,9 +31,14 @@ public static class ClusterServiceCollectionExtensions
             sp.GetRequiredService<QuotaReservations>(),
             sp.GetRequiredService<ILogger<LiveClusterState>>(),
             sp.GetRequiredService<TimeProvider>(),
-            options.StateStaleAfter));
+            options.StateStaleAfter,
+            new AdmittedWorkloads(sp.GetRequiredService<TimeProvider>(), options.ReservationTtl)));
         services.AddSingleton<IClusterStateSource>(sp => sp.GetRequiredService<LiveClusterState>());
         services.AddHostedService<ClusterWatcher>();
+
+        // A refused controller write is recorded as a Warning Event on the workload a person created.
+        services.AddSingleton(sp => new RefusalEvents(sp.GetRequiredService<TimeProvider>(), options.RefusalEventInterval));
+        services.AddHostedService<RefusalEventWriter>();
 
         // Provisioning needs the API too: the controller applies plans, the REST door asks TokenReview and SubjectAccessReview.
         services.AddSingleton<KubernetesAccess>();

@@ -23,10 +23,25 @@ public sealed class ClusterWatcher : BackgroundService
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var logger = _loggers.CreateLogger<WatchCache>();
-        var caches = new[] { ResourceType.Namespaces, ResourceType.ResourceQuotas, ResourceType.LimitRanges }
+        var caches = new[] { ResourceType.Namespaces, ResourceType.ResourceQuotas, ResourceType.LimitRanges }.Concat(WorkloadResourceTypes.All)
             .Select(type => new WatchCache(_api, type, _state, logger, _time))
             .ToList();
         _state.Attach(caches);
-        return Task.WhenAll(caches.Select(c => Task.Run(() => c.RunAsync(stoppingToken), stoppingToken)));
+        var limitRanges = caches.Single(c => c.Type == ResourceType.LimitRanges);
+        return Task.WhenAll(caches.Select(c => Task.Run(
+            async () =>
+            {
+                // A workload's per-pod demand is computed once, with its namespace's LimitRange defaults: those come first.
+                if (WorkloadResourceTypes.IsWorkload(c.Type))
+                {
+                    while (!limitRanges.Synced)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(50), _time, stoppingToken).ConfigureAwait(false);
+                    }
+                }
+
+                await c.RunAsync(stoppingToken).ConfigureAwait(false);
+            },
+            stoppingToken)));
     }
 }

@@ -9,20 +9,57 @@ internal sealed class LiveClusterSnapshot : IClusterSnapshot
     private readonly ImmutableDictionary<string, NamespaceInfo> _namespaces;
     private readonly ImmutableDictionary<string, ImmutableDictionary<string, ResourceQuotaState>> _quotas;
     private readonly ImmutableDictionary<string, ImmutableDictionary<string, LimitRangeDefaults>> _limitRanges;
+    private readonly ImmutableDictionary<string, ImmutableDictionary<string, WorkloadSummary>> _workloads;
     private readonly QuotaReservations _reservations;
+    private readonly AdmittedWorkloads _admitted;
 
     public LiveClusterSnapshot(
         ImmutableDictionary<string, NamespaceInfo> namespaces,
         ImmutableDictionary<string, ImmutableDictionary<string, ResourceQuotaState>> quotas,
         ImmutableDictionary<string, ImmutableDictionary<string, LimitRangeDefaults>> limitRanges,
+        ImmutableDictionary<string, ImmutableDictionary<string, WorkloadSummary>> workloads,
         QuotaReservations reservations,
+        AdmittedWorkloads admitted,
         string? unavailable)
     {
         _namespaces = namespaces;
         _quotas = quotas;
         _limitRanges = limitRanges;
+        _workloads = workloads;
         _reservations = reservations;
+        _admitted = admitted;
         Unavailable = unavailable;
+    }
+
+    // What was admitted moments ago is newer than what the watch last delivered, so it is asked first.
+    public WorkloadSummary? GetWorkload(string @namespace, string uid) =>
+        _admitted.Get(@namespace, uid) ?? _workloads.GetValueOrDefault(@namespace)?.GetValueOrDefault(uid);
+
+    public WorkloadSummary? FindWorkload(string @namespace, string kind, string name) =>
+        Merged(@namespace).FirstOrDefault(w => w.Kind.Kind == kind && w.Name == name);
+
+    public IReadOnlyList<WorkloadSummary> ChildrenOf(string @namespace, string ownerUid) =>
+        [.. Merged(@namespace).Where(w => w.Controller?.Uid == ownerUid)];
+
+    private IEnumerable<WorkloadSummary> Merged(string @namespace)
+    {
+        var admitted = _admitted.InNamespace(@namespace);
+        var cached = _workloads.GetValueOrDefault(@namespace);
+        if (cached is not null)
+        {
+            foreach (var workload in cached.Values)
+            {
+                if (!admitted.Any(a => a.Uid == workload.Uid))
+                {
+                    yield return workload;
+                }
+            }
+        }
+
+        foreach (var workload in admitted)
+        {
+            yield return workload;
+        }
     }
 
     public string? Unavailable { get; }
@@ -42,7 +79,7 @@ internal sealed class LiveClusterSnapshot : IClusterSnapshot
             ? []
             : quotas.Values
                 .OrderBy(q => q.Name, StringComparer.Ordinal)
-                .Select(q => _reservations.ReservedFor(@namespace, q.Name) is { } reserved ? q with { Reserved = reserved } : q)
+                .Select(q => _reservations.ReservedFor(@namespace, q.Name, q.Used) is { } reserved ? q with { Reserved = reserved } : q)
                 .ToList();
         return new NamespaceQuota(withReservations, limitRanges is null ? [] : [.. limitRanges.Values.OrderBy(l => l.Name, StringComparer.Ordinal)]);
     }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Guardrails.Policies.State;
+using Guardrails.Policies.Resources;
 using Guardrails.Webhook.Cluster.Api;
 using Microsoft.Extensions.Logging;
 
@@ -19,10 +20,12 @@ public sealed partial class LiveClusterState : IClusterStateSource, IWatchSink
     private ImmutableDictionary<string, NamespaceInfo> _namespaces = ImmutableDictionary.Create<string, NamespaceInfo>(StringComparer.Ordinal);
     private ImmutableDictionary<string, ImmutableDictionary<string, ResourceQuotaState>> _quotas = ImmutableDictionary.Create<string, ImmutableDictionary<string, ResourceQuotaState>>(StringComparer.Ordinal);
     private ImmutableDictionary<string, ImmutableDictionary<string, LimitRangeDefaults>> _limitRanges = ImmutableDictionary.Create<string, ImmutableDictionary<string, LimitRangeDefaults>>(StringComparer.Ordinal);
+    private ImmutableDictionary<string, ImmutableDictionary<string, WorkloadSummary>> _workloads = ImmutableDictionary.Create<string, ImmutableDictionary<string, WorkloadSummary>>(StringComparer.Ordinal);
 
-    public LiveClusterState(QuotaReservations reservations, ILogger<LiveClusterState> logger, TimeProvider time, TimeSpan staleAfter)
+    public LiveClusterState(QuotaReservations reservations, ILogger<LiveClusterState> logger, TimeProvider time, TimeSpan staleAfter, AdmittedWorkloads? admitted = null)
     {
         Reservations = reservations;
+        Admitted = admitted ?? new AdmittedWorkloads(time, TimeSpan.FromSeconds(30));
         _logger = logger;
         _time = time;
         _staleAfter = staleAfter;
@@ -30,15 +33,20 @@ public sealed partial class LiveClusterState : IClusterStateSource, IWatchSink
 
     public QuotaReservations Reservations { get; }
 
+    /// <summary>Workloads admitted moments ago that the watch has not delivered yet.</summary>
+    public AdmittedWorkloads Admitted { get; }
+
     public IReadOnlyList<WatchCache> Caches { get; private set; } = [];
 
     public bool IsSynced => Caches.Count > 0 && Caches.All(c => c.Synced);
 
-    public IClusterSnapshot Current => new LiveClusterSnapshot(_namespaces, _quotas, _limitRanges, Reservations, Unavailable());
+    public IClusterSnapshot Current => new LiveClusterSnapshot(_namespaces, _quotas, _limitRanges, _workloads, Reservations, Admitted, Unavailable());
 
     public int NamespaceCount => _namespaces.Count;
 
     public int QuotaCount => _quotas.Values.Sum(q => q.Count);
+
+    public int WorkloadCount => _workloads.Values.Sum(w => w.Count);
 
     internal void Attach(IReadOnlyList<WatchCache> caches) => Caches = caches;
 
@@ -73,6 +81,10 @@ public sealed partial class LiveClusterState : IClusterStateSource, IWatchSink
 
                 _limitRanges = byNamespace.ToImmutableDictionary(p => p.Key, p => p.Value.ToImmutableDictionary(StringComparer.Ordinal), StringComparer.Ordinal);
             }
+            else if (WorkloadResourceTypes.IsWorkload(type))
+            {
+                ReplaceWorkloads(type, items);
+            }
         }
     }
 
@@ -100,6 +112,16 @@ public sealed partial class LiveClusterState : IClusterStateSource, IWatchSink
 
                 _limitRanges = _limitRanges.SetItem(ns, inner);
             }
+            else if (WorkloadResourceTypes.IsWorkload(type))
+            {
+                var summary = Summarize(item);
+                var inner = _workloads.GetValueOrDefault(ns) ?? Empty<WorkloadSummary>();
+                _workloads = _workloads.SetItem(ns, summary is null ? inner : inner.SetItem(summary.Uid, summary));
+                if (summary is not null)
+                {
+                    Admitted.Observed(ns, summary.Uid, summary.ResourceVersion);
+                }
+            }
         }
     }
 
@@ -120,7 +142,53 @@ public sealed partial class LiveClusterState : IClusterStateSource, IWatchSink
             {
                 _limitRanges = _limitRanges.SetItem(ns, ranges.Remove(name));
             }
+            else if (WorkloadResourceTypes.IsWorkload(type) && item.Child("metadata"u8).Child("uid"u8).AsString() is { } uid)
+            {
+                if (_workloads.TryGetValue(ns, out var workloads))
+                {
+                    var remaining = workloads.Remove(uid);
+                    _workloads = remaining.IsEmpty ? _workloads.Remove(ns) : _workloads.SetItem(ns, remaining);
+                }
+
+                Admitted.Observed(ns, uid, null, deleted: true);
+            }
         }
+    }
+
+    /// <summary>A relist of one workload kind replaces that kind's summaries in every namespace and keeps the other kinds'.</summary>
+    private void ReplaceWorkloads(ResourceType type, IReadOnlyList<JsonElement> items)
+    {
+        var builder = _workloads.ToBuilder();
+        foreach (var (ns, workloads) in _workloads)
+        {
+            var others = workloads.RemoveRange(workloads.Where(w => w.Value.Kind.Kind == type.Kind).Select(w => w.Key));
+            if (others.IsEmpty)
+            {
+                builder.Remove(ns);
+            }
+            else
+            {
+                builder[ns] = others;
+            }
+        }
+
+        foreach (var item in items)
+        {
+            if (Summarize(item) is { } summary)
+            {
+                builder[summary.Namespace] = (builder.GetValueOrDefault(summary.Namespace) ?? Empty<WorkloadSummary>()).SetItem(summary.Uid, summary);
+            }
+        }
+
+        _workloads = builder.ToImmutable();
+    }
+
+    /// <summary>Per-pod demand is computed here, once, with the namespace's LimitRange defaults as they are now.</summary>
+    private WorkloadSummary? Summarize(JsonElement item)
+    {
+        var ns = StateReader.Identity(item).Namespace;
+        var limitRanges = _limitRanges.GetValueOrDefault(ns);
+        return WorkloadSummary.Read(item, limitRanges is null ? [] : [.. limitRanges.Values.OrderBy(l => l.Name, StringComparer.Ordinal)]);
     }
 
     /// <summary>Null while every cache is synced and healthy; otherwise a reason a person can act on.</summary>

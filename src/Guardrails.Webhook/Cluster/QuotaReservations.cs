@@ -5,8 +5,9 @@ namespace Guardrails.Webhook.Cluster;
 
 /// <summary>
 /// Quota Guardrails admitted moments ago that the ResourceQuota's status does not show yet. Without it, two
-/// requests that each fit but not together would both pass. A reservation ends when the quota's used amount has
-/// grown by it (the quota controller caught up) or after a TTL, whichever comes first.
+/// requests that each fit but not together would both pass. A reservation shrinks as the quota's used amount grows
+/// towards the level it was admitted at (used and reserved then, plus itself), so a pod that exists is counted once,
+/// in used, not also in reserved; it ends when used reaches that level or after a TTL, whichever comes first.
 /// </summary>
 public sealed class QuotaReservations
 {
@@ -36,7 +37,7 @@ public sealed class QuotaReservations
     /// <summary>Held across check-and-reserve, so concurrent requests to one namespace are judged one after the other.</summary>
     public Lock AdmissionLock(string @namespace) => _admissionLocks[(StringComparer.Ordinal.GetHashCode(@namespace) & int.MaxValue) % _admissionLocks.Length];
 
-    /// <param name="usedNow">The quota's used amount for each claim's resource when it was judged.</param>
+    /// <param name="usedNow">The quota's used and reserved amounts together for each claim's resource when it was judged.</param>
     public void Reserve(IReadOnlyList<QuotaClaim> claims, Func<QuotaClaim, Quantity> usedNow)
     {
         var expires = _time.GetUtcNow() + _ttl;
@@ -54,8 +55,8 @@ public sealed class QuotaReservations
         }
     }
 
-    /// <summary>Active reservations of one quota, summed per resource; empty when there are none.</summary>
-    public IReadOnlyDictionary<string, Quantity>? ReservedFor(string @namespace, string quota)
+    /// <summary>Active reservations of one quota, summed per resource, less what <paramref name="used"/> already shows; null when there are none.</summary>
+    public IReadOnlyDictionary<string, Quantity>? ReservedFor(string @namespace, string quota, IReadOnlyDictionary<string, Quantity> used)
     {
         var now = _time.GetUtcNow();
         lock (_lock)
@@ -71,8 +72,11 @@ public sealed class QuotaReservations
             {
                 if (reservation.Quota == quota)
                 {
+                    // Growth of used since admission is taken as this reservation's pods arriving, oldest first.
+                    var outstanding = reservation.ReleasedWhenUsedReaches - used.GetValueOrDefault(reservation.Resource);
+                    var effective = outstanding > reservation.Amount ? reservation.Amount : outstanding.Value > 0 ? outstanding : Quantity.Zero;
                     sums ??= new Dictionary<string, Quantity>(StringComparer.Ordinal);
-                    sums[reservation.Resource] = sums.GetValueOrDefault(reservation.Resource) + reservation.Amount;
+                    sums[reservation.Resource] = sums.GetValueOrDefault(reservation.Resource) + effective;
                 }
             }
 

@@ -1,6 +1,7 @@
 using FluentValidation;
 using Guardrails.Policies.Engine;
 using Guardrails.Webhook.Admission;
+using Guardrails.Webhook.Admission.Refusals;
 using Guardrails.Webhook.Cluster;
 using Guardrails.Webhook.DryRun;
 using Guardrails.Webhook.Hosting.Tls;
@@ -131,7 +132,8 @@ public static class GuardrailsHost
             services.GetRequiredService<PolicyStore>(),
             services.GetRequiredService<IClusterStateSource>(),
             metrics,
-            services.GetRequiredService<EnvironmentPreCheckService>());
+            services.GetRequiredService<EnvironmentPreCheckService>(),
+            services.GetService<RefusalEvents>());
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Admission");
         var chain = core.WithDeadline().WithMetrics(metrics).WithTracing().WithLogging(logger);
         return new AdmissionPipeline(chain, chain);

@@ -1,4 +1,6 @@
 using Guardrails.Webhook.Cluster;
+using Guardrails.Webhook.Provisioning;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,8 +18,14 @@ public static class HealthEndpoints
         return endpoints;
     }
 
-    internal static Results<ContentHttpResult, ProblemHttpResult> Ready(PolicyStore policies, IClusterStateSource cluster)
+    internal static Results<ContentHttpResult, ProblemHttpResult> Ready(PolicyStore policies, IClusterStateSource cluster, IServiceProvider services)
     {
+        // A missing Lease namespace stalls provisioning without any other sign: say which one, and how to fix it.
+        if (services.GetService<LeaderElector>()?.Blocked is { } blocked)
+        {
+            return TypedResults.Problem($"provisioning: {blocked}", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         if (policies.Current is null)
         {
             return TypedResults.Problem("no valid rule packs loaded", statusCode: StatusCodes.Status503ServiceUnavailable);

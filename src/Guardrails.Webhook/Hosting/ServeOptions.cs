@@ -51,6 +51,9 @@ public sealed record ServeOptions
     /// <summary>How long admitted-but-not-yet-counted quota stays reserved at most.</summary>
     public TimeSpan ReservationTtl { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>At most one GuardrailsDenied Event per workload in this time, however often its controller retries.</summary>
+    public TimeSpan RefusalEventInterval { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long a provisioning leader's Lease lasts unrenewed before another replica may take over.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
 

@@ -23,6 +23,7 @@ public sealed partial class EnvironmentReconciler
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan RetryAfterConflict = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan NamespaceGonePoll = TimeSpan.FromMilliseconds(500);
 
     private readonly IKubernetesApi _api;
     private readonly EnvironmentPreCheckService _preCheck;
@@ -69,6 +70,28 @@ public sealed partial class EnvironmentReconciler
         }
 
         return outcome;
+    }
+
+    /// <summary>
+    /// No replica can lead (see <see cref="LeaderElector.Blocked"/>): an Environment nobody has reconciled yet says so
+    /// in its status instead of showing nothing. One that was provisioned keeps its status: its objects exist.
+    /// </summary>
+    public async Task ReportNoLeaderAsync(string name, string reason, CancellationToken cancellationToken)
+    {
+        using var document = _environments.Get(name);
+        if (document is null)
+        {
+            return;
+        }
+
+        var environment = document.RootElement;
+        if (environment.Child("status"u8).Child("phase"u8).AsString() is not (null or "Pending") || environment.Child("metadata"u8).Child("deletionTimestamp"u8).IsPresent())
+        {
+            return;
+        }
+
+        var generation = environment.Child("metadata"u8).Child("generation"u8).AsInt64() ?? 0;
+        await WriteStatusAsync(name, environment, EnvironmentStatus.Build(environment, _time.GetUtcNow(), "Pending", generation, null, $"no Guardrails replica leads provisioning: {reason}", [], readyStatus: "False", rejected: false, noLeader: true), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A retry whose delay doubles with each failure in a row (up to 30 s), so a lasting failure costs little.</summary>
@@ -142,6 +165,14 @@ public sealed partial class EnvironmentReconciler
         }
 
         var plan = check.Plan!;
+        if (_cluster.Current.GetNamespace(plan.Namespace) is { Terminating: true })
+        {
+            // Applying now would put the objects into a namespace about to disappear (an earlier Environment's, being
+            // deleted): wait until it is gone, then create it afresh.
+            await WriteStatusAsync(name, environment, EnvironmentStatus.Build(environment, _time.GetUtcNow(), "Pending", generation, null, $"namespace {plan.Namespace} is still terminating; it is created afresh once it is gone", [], readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
+            return ReconcileOutcome.After(NamespaceGonePoll);
+        }
+
         var hash = PlanHash(plan);
         var status = environment.Child("status"u8);
         if (status.Child("phase"u8).AsString() == "Ready"
@@ -216,15 +247,24 @@ public sealed partial class EnvironmentReconciler
             ?? (EnvironmentRequest.FromObject(environment).Request is { } request ? request.Namespace : null);
         // Only a namespace this Environment owns is removed; without live state ownership cannot be seen, and the
         // namespace name is this Environment's by construction ({team}-{name}).
-        if (ns is not null && EnvironmentPreCheckService.OwnershipOf(_cluster.Current, ns, name) is NamespaceOwnership.Absent or NamespaceOwnership.OwnedByThisEnvironment)
+        var ours = ns is not null && EnvironmentPreCheckService.OwnershipOf(_cluster.Current, ns, name) is NamespaceOwnership.Absent or NamespaceOwnership.OwnedByThisEnvironment;
+        if (ours && _cluster.Current.GetNamespace(ns!) is not { Terminating: true })
         {
             // Deleting the namespace takes everything the plan put in it along.
             LogCleanupStep(_logger, name, "delete namespace");
-            await Deleted(_api.DeleteAsync(ResourceType.Namespaces.ObjectPath(null, ns), cancellationToken), orTerminating: true).ConfigureAwait(false);
+            await Deleted(_api.DeleteAsync(ResourceType.Namespaces.ObjectPath(null, ns!), cancellationToken), orTerminating: true).ConfigureAwait(false);
         }
 
         LogCleanupStep(_logger, name, "status Deleting");
-        var current = await WriteStatusAsync(name, environment, EnvironmentStatus.Build(environment, _time.GetUtcNow(), "Deleting", generation, ns, "cleaning up", [], readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
+        var remaining = ours && _cluster.Current.GetNamespace(ns!) is not null;
+        var current = await WriteStatusAsync(name, environment, EnvironmentStatus.Build(environment, _time.GetUtcNow(), "Deleting", generation, ns, remaining ? $"waiting for namespace {ns} to be gone" : "cleaning up", [], readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
+        if (remaining)
+        {
+            // The finalizer stays until the namespace is gone, so `kubectl delete --wait` returns when it really is,
+            // and an Environment re-created with the same name never meets its predecessor's terminating namespace.
+            return ReconcileOutcome.After(NamespaceGonePoll);
+        }
+
         if (current.HasFinalizer)
         {
             LogCleanupStep(_logger, name, "remove finalizer");

@@ -15,7 +15,8 @@ internal static class EnvironmentStatus
         Build(environment, now, "Rejected", generation, null, string.Join("\n", reasons), [], readyStatus: "False", rejected: true);
 
     /// <summary>The status for <paramref name="phase"/>; conditions whose status is unchanged keep their transition time.</summary>
-    public static JsonObject Build(JsonElement environment, DateTimeOffset now, string phase, long generation, string? ns, string message, IReadOnlyList<StepTiming> steps, string readyStatus, bool rejected, string? planHash = null)
+    /// <param name="noLeader">Why no replica leads provisioning: adds a <c>Leading</c> condition (False, NoLeader) saying so.</param>
+    public static JsonObject Build(JsonElement environment, DateTimeOffset now, string phase, long generation, string? ns, string message, IReadOnlyList<StepTiming> steps, string readyStatus, bool rejected, string? planHash = null, bool noLeader = false)
     {
         var timestamp = now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var previous = environment.Child("status"u8).Child("conditions"u8);
@@ -41,6 +42,11 @@ internal static class EnvironmentStatus
                 Condition("Rejected", rejected ? "True" : "False", rejected ? "PreCheckFailed" : "PreCheckPassed")),
             ["steps"] = new JsonArray([.. steps.Select(s => new JsonObject { ["name"] = s.Name, ["durationMs"] = (long)Math.Round(s.DurationMs) })]),
         };
+        if (noLeader)
+        {
+            ((JsonArray)status["conditions"]!).Add(Condition("Leading", "False", "NoLeader"));
+        }
+
         if (ns is not null)
         {
             status["namespace"] = ns;

@@ -38,6 +38,12 @@ public sealed partial class LeaderElector
 
     public bool IsLeader { get; private set; }
 
+    /// <summary>
+    /// Why no replica can lead, when it is something a person must fix (the Lease's namespace is missing and may not
+    /// be created); null otherwise. Shown by <c>/readyz</c>, the log and the Environments' status.
+    /// </summary>
+    public string? Blocked { get; private set; }
+
     public TimeSpan RenewInterval => _leaseDuration / 3;
 
     /// <summary>One attempt to acquire or renew; returns whether this replica leads now.</summary>
@@ -59,8 +65,7 @@ public sealed partial class LeaderElector
 
             if (lease is null)
             {
-                using var created = JsonDocument.Parse(LeaseJson(null, now, now).ToJsonString());
-                (await _api.PostAsync(ProvisioningApi.TypeOf("Lease").CollectionPath(_namespace), created.RootElement, cancellationToken).ConfigureAwait(false)).Dispose();
+                await CreateLeaseAsync(now, cancellationToken).ConfigureAwait(false);
                 return Become(true);
             }
 
@@ -91,8 +96,58 @@ public sealed partial class LeaderElector
         }
     }
 
+    /// <summary>Creates the Lease; when its namespace does not exist, creates that first if Guardrails may.</summary>
+    private async Task CreateLeaseAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var created = JsonDocument.Parse(LeaseJson(null, now, now).ToJsonString());
+        var leases = ProvisioningApi.TypeOf("Lease").CollectionPath(_namespace);
+        try
+        {
+            (await _api.PostAsync(leases, created.RootElement, cancellationToken).ConfigureAwait(false)).Dispose();
+            return;
+        }
+        catch (KubernetesApiException ex) when (ex.StatusCode == 404)
+        {
+            // Outside a cluster install the default namespace is usually missing: the Lease has nowhere to live.
+        }
+
+        try
+        {
+            using var ns = JsonDocument.Parse(new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Namespace",
+                ["metadata"] = new JsonObject { ["name"] = _namespace },
+            }.ToJsonString());
+            (await _api.PostAsync(ResourceType.Namespaces.CollectionPath(), ns.RootElement, cancellationToken).ConfigureAwait(false)).Dispose();
+            LogCreatedNamespace(_logger, _namespace);
+        }
+        catch (KubernetesApiException ex) when (ex.StatusCode is 401 or 403)
+        {
+            var blocked = $"namespace '{_namespace}' does not exist and Guardrails may not create it ({ex.StatusCode}: {ex.Message}), so no replica can take the provisioning Lease and no Environment is reconciled; create it (kubectl create namespace {_namespace}) or start serve with --namespace set to a namespace that exists";
+            if (blocked != Blocked)
+            {
+                LogBlocked(_logger, blocked);
+            }
+
+            Blocked = blocked;
+            throw;
+        }
+        catch (KubernetesApiException ex) when (ex.StatusCode == 409)
+        {
+            // Created meanwhile by someone else: fine.
+        }
+
+        (await _api.PostAsync(leases, created.RootElement, cancellationToken).ConfigureAwait(false)).Dispose();
+    }
+
     private bool Become(bool leader)
     {
+        if (leader)
+        {
+            Blocked = null;
+        }
+
         if (leader != IsLeader)
         {
             LogChanged(_logger, Identity, leader ? "acquired" : "lost", _name);
@@ -129,6 +184,12 @@ public sealed partial class LeaderElector
 
     [LoggerMessage(EventId = 510, Level = LogLevel.Information, Message = "{Identity} {Change} the provisioning lease {Lease}")]
     private static partial void LogChanged(ILogger logger, string identity, string change, string lease);
+
+    [LoggerMessage(EventId = 512, Level = LogLevel.Information, Message = "Created namespace {Namespace} for the provisioning Lease")]
+    private static partial void LogCreatedNamespace(ILogger logger, string @namespace);
+
+    [LoggerMessage(EventId = 513, Level = LogLevel.Error, Message = "Provisioning cannot lead: {Reason}")]
+    private static partial void LogBlocked(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 511, Level = LogLevel.Warning, Message = "Could not renew the provisioning lease {Lease}: {Reason}")]
     private static partial void LogRenewFailed(ILogger logger, string lease, string reason);

@@ -72,13 +72,20 @@ public sealed partial class ProvisioningController : BackgroundService
             try
             {
                 var wasLeader = _leader.IsLeader;
-                if (await _leader.TryAcquireOrRenewAsync(stoppingToken).ConfigureAwait(false)
-                    && (!wasLeader || _time.GetUtcNow() - lastResync > Resync))
+                var leads = await _leader.TryAcquireOrRenewAsync(stoppingToken).ConfigureAwait(false);
+                if (leads && (!wasLeader || _time.GetUtcNow() - lastResync > Resync))
                 {
                     lastResync = _time.GetUtcNow();
                     foreach (var name in _cache.Names)
                     {
                         Enqueue(name);
+                    }
+                }
+                else if (!leads && _leader.Blocked is { } blocked)
+                {
+                    foreach (var name in _cache.Names)
+                    {
+                        await _reconciler.ReportNoLeaderAsync(name, blocked, stoppingToken).ConfigureAwait(false);
                     }
                 }
             }

@@ -22,8 +22,10 @@ public sealed class ChartWebhookTests
         // The naive render keeps the validating-only block, so it reads as the validating configuration.
         actual.ShouldBe(expected[0]);
         actual.ShouldContain(r => r.Contains("environments", StringComparison.Ordinal));
-        expected[1].ShouldBe(expected[0].Where(r => !r.Contains("environments", StringComparison.Ordinal)), "the mutating configuration has everything but Environments");
-        ChartTemplate.Source("webhooks.yaml").ShouldContain("{{- if eq $kind \"ValidatingWebhookConfiguration\" }}\n      - apiGroups: [\"guardrails.dev\"]");
+        expected[1].ShouldBe(
+            expected[0].Where(r => !r.Contains("environments", StringComparison.Ordinal) && !r.Contains("horizontalpodautoscalers", StringComparison.Ordinal)),
+            "the mutating configuration has everything but Environments and HPAs (validated only)");
+        ChartTemplate.Source("webhooks.yaml").ShouldContain("{{- if eq $kind \"ValidatingWebhookConfiguration\" }}\n      - apiGroups: [\"autoscaling\"]");
     }
 
     private static YamlMappingNode Webhook(YamlMappingNode configuration) =>

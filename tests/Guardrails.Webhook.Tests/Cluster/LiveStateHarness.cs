@@ -18,7 +18,7 @@ internal sealed class LiveStateHarness : IAsyncDisposable
 
     public GuardrailsServer Guardrails { get; }
 
-    public static async Task<LiveStateHarness> StartAsync(Action<KubeTestBed>? seed = null, Func<Guardrails.Webhook.Hosting.ServeOptions, Guardrails.Webhook.Hosting.ServeOptions>? configure = null)
+    public static async Task<LiveStateHarness> StartAsync(Action<KubeTestBed>? seed = null, Func<Guardrails.Webhook.Hosting.ServeOptions, Guardrails.Webhook.Hosting.ServeOptions>? configure = null, string? packs = null)
     {
         var bed = await KubeTestBed.StartAsync();
         bed.Namespace("team-a");
@@ -40,7 +40,7 @@ internal sealed class LiveStateHarness : IAsyncDisposable
               context: {"{"} cluster: fake, user: bob {"}"}
             current-context: fake
             """);
-        var guardrails = await GuardrailsServer.StartAsync(o => configure?.Invoke(o with { Kubeconfig = kubeconfig }) ?? o with { Kubeconfig = kubeconfig });
+        var guardrails = await GuardrailsServer.StartAsync(o => configure?.Invoke(o with { Kubeconfig = kubeconfig }) ?? o with { Kubeconfig = kubeconfig }, packs);
         return new LiveStateHarness(bed, guardrails);
     }
 
@@ -75,9 +75,9 @@ internal sealed class LiveStateHarness : IAsyncDisposable
         "v1",
         "Deployment");
 
-    public async Task<AdmissionResponse> ValidateAsync(HttpClient client, string review)
+    public async Task<AdmissionResponse> ValidateAsync(HttpClient client, string review, string door = "/validate")
     {
-        using var http = await client.PostAsync("/validate?timeout=10s", Fixtures.Json(review), TestContext.Current.CancellationToken);
+        using var http = await client.PostAsync($"{door}?timeout=10s", Fixtures.Json(review), TestContext.Current.CancellationToken);
         return await AdmissionResponse.ReadAsync(http);
     }
 

@@ -170,18 +170,74 @@ public sealed class ProvisioningControllerTests
     }
 
     [Fact]
-    public async Task Clean_up_goes_on_when_the_namespace_is_already_terminating()
+    public async Task Deleting_an_environment_completes_only_once_its_namespace_is_gone()
     {
         await using var harness = await ProvisioningHarness.StartAsync();
         harness.ApplyEnvironment(ProvisioningHarness.Spec());
         await harness.WaitForPhaseAsync("team-a-dev", "Ready");
+        Hold(harness, "/api/v1/namespaces/team-a-dev");
 
-        // What a real apiserver answers a second DELETE of a namespace that is still emptying itself.
-        harness.Api.FailNext(409, 1000, "/api/v1/namespaces/team-a-dev");
         harness.Api.Delete("/apis/guardrails.dev/v1alpha1/environments/team-a-dev");
 
-        await LiveStateHarness.EventuallyAsync(() => Task.FromResult(harness.Environment("team-a-dev") is null), $"the Environment let go; {Diagnose(harness)}");
-        harness.Api.RequestLog.ShouldContain(r => r.Method == "DELETE" && r.Path == "/api/v1/namespaces/team-a-dev");
+        // The namespace is terminating (a real one empties itself first); the Environment waits for it, and says so.
+        var deleting = await harness.WaitForPhaseAsync("team-a-dev", "Deleting");
+        await LiveStateHarness.EventuallyAsync(
+            () => Task.FromResult(harness.Environment("team-a-dev")?["status"]?["message"]?.GetValue<string>() == "waiting for namespace team-a-dev to be gone"),
+            $"waiting for the namespace; {Diagnose(harness)}");
+        harness.Api.Get("/api/v1/namespaces/team-a-dev")!["metadata"]!["deletionTimestamp"].ShouldNotBeNull();
+        harness.Environment("team-a-dev")!["metadata"]!["finalizers"]!.AsArray().ShouldContain(f => f!.GetValue<string>() == Guardrails.Webhook.Provisioning.ProvisioningApi.Finalizer, deleting.ToJsonString());
+
+        Release(harness, "/api/v1/namespaces/team-a-dev");
+        await LiveStateHarness.EventuallyAsync(
+            () => Task.FromResult(harness.Environment("team-a-dev") is null && harness.Api.Get("/api/v1/namespaces/team-a-dev") is null),
+            $"the Environment let go once the namespace was gone; {Diagnose(harness)}");
+    }
+
+    [Fact]
+    public async Task An_environment_whose_namespace_is_still_terminating_stays_pending_and_is_applied_once_it_is_gone()
+    {
+        await using var harness = await ProvisioningHarness.StartAsync();
+
+        // What an earlier Environment of this name left behind while the namespace controller empties it.
+        harness.Api.Upsert(new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Namespace",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = "team-a-dev",
+                ["labels"] = new JsonObject { ["app.kubernetes.io/managed-by"] = "guardrails", ["guardrails.dev/environment"] = "team-a-dev" },
+                ["deletionTimestamp"] = "2026-01-01T00:00:00Z",
+                ["finalizers"] = new JsonArray("test.guardrails.dev/hold"),
+            },
+            ["status"] = new JsonObject { ["phase"] = "Terminating" },
+        });
+
+        harness.ApplyEnvironment(ProvisioningHarness.Spec());
+
+        var pending = await harness.WaitForPhaseAsync("team-a-dev", "Pending");
+        pending["status"]!["message"]!.GetValue<string>().ShouldBe("namespace team-a-dev is still terminating; it is created afresh once it is gone");
+        harness.Api.Get(Planned[1]).ShouldBeNull();
+
+        Release(harness, "/api/v1/namespaces/team-a-dev");
+        await harness.WaitForPhaseAsync("team-a-dev", "Ready");
+        harness.Api.Get("/api/v1/namespaces/team-a-dev")!["metadata"]!["deletionTimestamp"].ShouldBeNull();
+        harness.Api.Get(Planned[1]).ShouldNotBeNull();
+    }
+
+    /// <summary>A finalizer of the test's own keeps a deleted object terminating, as a namespace emptying itself is.</summary>
+    private static void Hold(ProvisioningHarness harness, string path)
+    {
+        var stored = harness.Api.Get(path)!;
+        stored["metadata"]!["finalizers"] = new JsonArray("test.guardrails.dev/hold");
+        harness.Api.Upsert(stored);
+    }
+
+    private static void Release(ProvisioningHarness harness, string path)
+    {
+        var stored = harness.Api.Get(path)!;
+        stored["metadata"]!.AsObject().Remove("finalizers");
+        harness.Api.Upsert(stored);
     }
 
     [Fact]

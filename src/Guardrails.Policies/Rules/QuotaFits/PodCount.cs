@@ -20,13 +20,7 @@ internal readonly record struct PodCount(long Pods, string Explanation, bool Sur
             }
 
             case ReplicaSource.ReplicasWithSurge:
-            {
-                var replicas = spec.Child("replicas"u8).AsInt64() ?? 1;
-                var surge = countSurge ? Surge(spec, replicas) : 0;
-                return surge == 0
-                    ? new PodCount(replicas, Plural(replicas, "replica"))
-                    : new PodCount(replicas + surge, $"{Plural(replicas, "replica")} + {surge} maxSurge", Surged: true);
-            }
+                return ForReplicas(spec.Child("replicas"u8).AsInt64() ?? 1, MaxSurgeText(spec), countSurge);
 
             case ReplicaSource.Parallelism:
             {
@@ -42,28 +36,77 @@ internal readonly record struct PodCount(long Pods, string Explanation, bool Sur
         }
     }
 
-    /// <summary>Kubernetes rounds a percentage maxSurge up; the default is 25%; Recreate never surges.</summary>
-    private static long Surge(System.Text.Json.JsonElement spec, long replicas)
+    /// <summary>A Deployment at <paramref name="replicas"/>, as its own spec or a scale subresource write leaves it.</summary>
+    public static PodCount ForReplicas(long replicas, string? maxSurge, bool countSurge)
+    {
+        var surge = countSurge ? SurgeOf(maxSurge, replicas) : 0;
+        return surge == 0
+            ? new PodCount(replicas, Plural(replicas, "replica"))
+            : new PodCount(replicas + surge, $"{Plural(replicas, "replica")} + {surge} maxSurge", Surged: true);
+    }
+
+    /// <summary>A Deployment's maxSurge as written (<c>1</c>, <c>25%</c>, the default <c>25%</c>); null for Recreate, which never surges.</summary>
+    public static string? MaxSurgeText(System.Text.Json.JsonElement spec)
     {
         var strategy = spec.Child("strategy"u8);
         if (strategy.Child("type"u8).AsString() == "Recreate")
         {
-            return 0;
+            return null;
         }
 
         var maxSurge = strategy.Child("rollingUpdate"u8).Child("maxSurge"u8);
-        if (maxSurge.AsInt64() is { } absolute)
+        return maxSurge.AsInt64() is { } absolute
+            ? absolute.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : maxSurge.AsString() ?? "25%";
+    }
+
+    /// <summary>
+    /// How many pods a workload's controller keeps at once (surge not included): replicas, or a Job's parallelism
+    /// (0 once it finished); null for DaemonSets, which depend on the nodes.
+    /// </summary>
+    public static long? RunningAtOnce(Workload workload, System.Text.Json.JsonElement item)
+    {
+        if (workload.Kind == WorkloadKind.Job && Finished(item))
         {
-            return absolute;
+            return 0;
         }
 
-        var text = maxSurge.AsString() ?? "25%";
+        return Of(workload, countSurge: false)?.Pods;
+    }
+
+    /// <summary>Kubernetes rounds a percentage maxSurge up; Recreate (null) never surges.</summary>
+    public static long SurgeOf(string? text, long replicas)
+    {
+        if (text is null)
+        {
+            return 0;
+        }
+
         if (text.EndsWith('%') && long.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var percent))
         {
             return ((replicas * percent) + 99) / 100;
         }
 
         return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : 0;
+    }
+
+    private static bool Finished(System.Text.Json.JsonElement job)
+    {
+        var conditions = job.Child("status"u8).Child("conditions"u8);
+        if (conditions.ValueKind != System.Text.Json.JsonValueKind.Array)
+        {
+            return false;
+        }
+
+        foreach (var condition in conditions.EnumerateArray())
+        {
+            if (condition.Child("type"u8).AsString() is "Complete" or "Failed" && condition.Child("status"u8).AsString() == "True")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>How a per-pod value became the total, e.g. "3 replicas × 2" or "5 pods × 2: 4 replicas + 1 maxSurge".</summary>

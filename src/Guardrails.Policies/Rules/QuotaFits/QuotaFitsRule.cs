@@ -8,9 +8,11 @@ namespace Guardrails.Policies.Rules.QuotaFits;
 /// <summary>
 /// Predicts at apply time what ResourceQuota admission would refuse pod by pod later: a Deployment the apiserver
 /// accepts but whose pods never start. On UPDATE the object's current share is released first; quota admitted
-/// moments ago but not yet in the quota's status (reservations) counts as used.
+/// moments ago but not yet in the quota's status (reservations) counts as used. A controller's write for a workload
+/// already admitted draws on that workload's share (<see cref="OwnerCoverage"/>); scale writes and HPAs are judged
+/// from the target's cached summary (<see cref="CheckScale"/>). The arithmetic itself is <see cref="QuotaJudge"/>.
 /// </summary>
-internal sealed class QuotaFitsRule : Rule
+internal sealed class QuotaFitsRule : Rule, IScaleRule
 {
     private readonly bool _countSurge;
     private readonly bool _denyWhenUnavailable;
@@ -27,7 +29,7 @@ internal sealed class QuotaFitsRule : Rule
     {
         if (context.Cluster.Unavailable is { } problem)
         {
-            ReportUnavailable(context, problem);
+            ReportUnavailable(new RuleContextQuotaReport(context), problem);
             return;
         }
 
@@ -42,105 +44,65 @@ internal sealed class QuotaFitsRule : Rule
         var count = PodCount.Of(workload, _countSurge);
         var perPod = count is null ? null : PodDemand.Compute(workload, quota.LimitRanges);
         var (oldPerPod, oldCount) = OldShare(context, quota);
-        var facts = perPod is null ? null : ScopeFacts(workload, perPod);
-        var path = workload.Kind.Replicas == ReplicaSource.SinglePod ? workload.PodFieldPath("containers") : "spec";
-
-        foreach (var resourceQuota in quota.Quotas)
-        {
-            // Kubernetes lets scoped quotas track only pod resources, so a pod outside the scope skips the whole quota.
-            if (resourceQuota.Scopes.Count > 0 && (facts is null || !InScope(context, resourceQuota, facts, who)))
-            {
-                continue;
-            }
-
-            foreach (var (key, hard) in resourceQuota.Hard)
-            {
-                if (key == workload.Kind.CountQuotaKey && workload.Kind != WorkloadKind.Pod)
-                {
-                    CheckObjectCount(context, resourceQuota, key, hard, who);
-                    continue;
-                }
-
-                if (count is not { } pods || DemandResources.FromQuotaKey(key) is not { } resource)
-                {
-                    continue;
-                }
-
-                if (resource != DemandResource.Pods && perPod!.IsUnset(resource) && pods.Pods > 0)
-                {
-                    var (section, name) = resource.Field();
-                    context.Report(
-                        workload.PodFieldPath("containers"),
-                        "unset",
-                        $"ResourceQuota {resourceQuota.Name} in {context.Namespace} limits {key}, so Kubernetes will refuse {who}'s pods: a container sets no {section}.{name} and no LimitRange gives a default",
-                        $"set resources.{section}.{name} on every container, or add a LimitRange default");
-                    continue;
-                }
-
-                var perPodValue = resource == DemandResource.Pods ? new Quantity(1) : perPod![resource];
-                var need = perPodValue * pods.Pods;
-                var release = oldPerPod is null ? Quantity.Zero : (resource == DemandResource.Pods ? new Quantity(1) : oldPerPod[resource]) * oldCount;
-                var arithmetic = resource == DemandResource.Pods ? pods.Explanation : pods.Times(perPodValue.ToString());
-                Judge(context, resourceQuota, key, hard, need, release, path, $"{who} needs {key} {need} ({arithmetic})");
-            }
-        }
+        var covered = OwnerCoverage.Covers(context.Cluster, context.Namespace, workload, count, perPod);
+        var bare = workload.Kind.Replicas == ReplicaSource.SinglePod;
+        QuotaJudge.Judge(new RuleContextQuotaReport(context), quota, new QuotaAsk(
+            who,
+            workload.Kind,
+            covered ? null : count,
+            perPod,
+            oldPerPod is null ? null : (oldPerPod, oldCount),
+            perPod is null ? null : ScopeFacts(workload, perPod),
+            bare ? workload.PodFieldPath("containers") : "spec",
+            workload.PodFieldPath("containers"),
+            context.Request.Operation == AdmissionOperation.Create,
+            bare ? null : workload.Kind.Replicas == ReplicaSource.Parallelism ? "parallelism" : "replicas"));
     }
 
-    private void CheckObjectCount(RuleContext context, ResourceQuotaState quota, string key, Quantity hard, string who)
+    /// <summary>
+    /// A replica change without the template: a scale subresource write, or an HPA's maxReplicas (warned only: the
+    /// HPA controller scales later, through the same subresource, and is judged then). Numbers from the cached summary.
+    /// </summary>
+    public void CheckScale(ScaleContext context)
     {
-        if (context.Request.Operation == AdmissionOperation.Create)
+        IQuotaReport report = context;
+        if (context.Cluster.Unavailable is { } problem)
         {
-            Judge(context, quota, key, hard, new Quantity(1), Quantity.Zero, "metadata.name", $"{who} needs {key} 1 (one more {context.Workload.Kind.Kind})");
-        }
-    }
-
-    private static void Judge(RuleContext context, ResourceQuotaState quota, string key, Quantity hard, Quantity need, Quantity release, string path, string needs)
-    {
-        var used = quota.UsedOf(key);
-        var reserved = quota.ReservedOf(key);
-        var left = hard - used - reserved;
-
-        // Only growth can be refused: an update that asks for no more than its current version holds must pass even
-        // when the quota is already over-used (for example after its hard limit was lowered).
-        if (need > release && need - release > left)
-        {
-            var details = $"{hard} hard, {used} used"
-                + (reserved.IsZero ? "" : $", {reserved} reserved by requests admitted moments ago")
-                + (release.IsZero ? "" : $"; {release} released by its current version");
-            context.Report(
-                path,
-                $"{key} {need}",
-                $"{needs} but ResourceQuota {quota.Name} in {context.Namespace} has {left} left ({details})",
-                $"lower replicas or per-pod {key}, or ask for a larger quota");
-        }
-        else if (need > release)
-        {
-            context.Claim(quota.Name, key, need - release);
-        }
-    }
-
-    /// <summary>A scoped quota counts only matching pods; a scope Guardrails cannot judge is said so, never guessed.</summary>
-    private static bool InScope(RuleContext context, ResourceQuotaState quota, PodScopeFacts facts, string who)
-    {
-        foreach (var scope in quota.Scopes)
-        {
-            switch (scope.Matches(facts))
-            {
-                case false:
-                    return false;
-                case null:
-                    context.Warn(
-                        "spec",
-                        scope.ToString(),
-                        $"ResourceQuota {quota.Name} in {context.Namespace} has scope {scope}, which Guardrails cannot evaluate; {who} was not checked against it",
-                        "nothing to change in the object; the apiserver still enforces this quota when the pods are created");
-                    return false;
-                default:
-                    break;
-            }
+            ReportUnavailable(report, problem);
+            return;
         }
 
-        return true;
+        var quota = context.Cluster.GetQuota(context.Namespace);
+        var target = context.Target;
+        if (quota.Quotas.Count == 0)
+        {
+            return;
+        }
+
+        if (target.PerPod is not { } perPod)
+        {
+            report.Warn(context.Path, context.Replicas.ToString(System.Globalization.CultureInfo.InvariantCulture), $"quota was not checked: {target.Kind.Kind} {target.Namespace}/{target.Name} holds a quantity Guardrails cannot read", "fix the workload's resources; the apiserver still enforces ResourceQuota when the pods are created");
+            return;
+        }
+
+        var count = target.Kind == WorkloadKind.Deployment
+            ? PodCount.ForReplicas(context.Replicas, target.MaxSurge, _countSurge)
+            : PodCount.ForReplicas(context.Replicas, null, countSurge: false);
+        var released = context.OldReplicas is { } old
+            ? (perPod, target.Kind == WorkloadKind.Deployment ? PodCount.ForReplicas(old, target.MaxSurge, _countSurge).Pods : old)
+            : ((PodDemand, long)?)null;
+        QuotaJudge.Judge(report, quota, new QuotaAsk(
+            context.Who,
+            target.Kind,
+            count,
+            perPod,
+            released,
+            // The summary keeps no scope facts (deadline, priority class): scoped quotas are left to the apiserver here.
+            Facts: null,
+            context.Path,
+            $"{target.Kind.Kind} {target.Name} {target.Kind.PodSpecPath}.containers",
+            CountsObject: false,
+            context.Lower));
     }
 
     private static PodScopeFacts ScopeFacts(Workload workload, PodDemand perPod) => new(
@@ -149,7 +111,7 @@ internal sealed class QuotaFitsRule : Rule
         Terminating: workload.PodSpec.Child("activeDeadlineSeconds"u8).AsInt64() is not null,
         PriorityClassName: workload.PodSpec.Child("priorityClassName"u8).AsString());
 
-    private void ReportUnavailable(RuleContext context, string problem)
+    private void ReportUnavailable(IQuotaReport context, string problem)
     {
         var message = $"quota was not checked: cluster state is unavailable ({problem})";
         if (_denyWhenUnavailable)

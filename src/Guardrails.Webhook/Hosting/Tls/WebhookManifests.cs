@@ -11,13 +11,14 @@ public static class WebhookManifests
     public const string ValidatePath = "/validate";
     public const string MutatePath = "/mutate";
 
-    // The scale subresources are sent so that a replica change gets a warning that quota-fits cannot judge it (the
-    // workload's template is not cached); they are allowed.
+    // The scale subresources are sent so that quota-fits judges a replica change from the workload summary cache
+    // (kubectl scale beyond quota is refused there); HPAs so that a maxReplicas that cannot fit gets a warning.
     private static readonly (string Group, string Version, string Scope, string[] Resources, bool ValidatingOnly)[] Rules =
     [
-        ("", "v1", "Namespaced", ["pods", "pods/ephemeralcontainers", "replicationcontrollers", "podtemplates"], false),
+        ("", "v1", "Namespaced", ["pods", "pods/ephemeralcontainers", "replicationcontrollers", "replicationcontrollers/scale", "podtemplates"], false),
         ("apps", "v1", "Namespaced", ["deployments", "deployments/scale", "statefulsets", "statefulsets/scale", "daemonsets", "replicasets", "replicasets/scale"], false),
         ("batch", "v1", "Namespaced", ["jobs", "cronjobs"], false),
+        ("autoscaling", "v2", "Namespaced", ["horizontalpodautoscalers"], true),
 
         // Environments are pre-checked, never mutated. "*" so the rule holds whichever scope the CRD is installed with.
         ("guardrails.dev", "v1alpha1", "*", ["environments"], true),

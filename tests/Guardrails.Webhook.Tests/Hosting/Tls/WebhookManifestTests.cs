@@ -91,11 +91,11 @@ public sealed class WebhookManifestTests
 
             covered.ShouldBe(
             [
-                "/v1/pods", "/v1/pods/ephemeralcontainers", "/v1/replicationcontrollers", "/v1/podtemplates",
+                "/v1/pods", "/v1/pods/ephemeralcontainers", "/v1/replicationcontrollers", "/v1/replicationcontrollers/scale", "/v1/podtemplates",
                 "apps/v1/deployments", "apps/v1/deployments/scale", "apps/v1/statefulsets", "apps/v1/statefulsets/scale",
                 "apps/v1/daemonsets", "apps/v1/replicasets", "apps/v1/replicasets/scale",
                 "batch/v1/jobs", "batch/v1/cronjobs",
-                .. (validating ? new[] { "guardrails.dev/v1alpha1/environments" } : []),
+                .. (validating ? new[] { "autoscaling/v2/horizontalpodautoscalers", "guardrails.dev/v1alpha1/environments" } : []),
             ],
             ignoreOrder: true);
         }

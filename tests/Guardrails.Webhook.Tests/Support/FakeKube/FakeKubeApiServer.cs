@@ -105,9 +105,10 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
 
     /// <summary>
     /// Creates or replaces an object, placed by its apiVersion, kind (pluralized as Kubernetes does unless
-    /// <paramref name="plural"/> is given) and metadata.namespace; returns it as stored.
+    /// <paramref name="plural"/> is given) and metadata.namespace; returns it as stored. With <paramref name="keepUid"/>
+    /// a new object keeps the uid it carries (a recorded object its children's ownerReferences point at).
     /// </summary>
-    public JsonObject Upsert(object json, string? plural = null)
+    public JsonObject Upsert(object json, string? plural = null, bool keepUid = false)
     {
         var obj = FakeJson.ToObject(json);
         var apiVersion = FakeJson.String(obj, "apiVersion") ?? throw new ArgumentException("the object needs an apiVersion", nameof(json));
@@ -115,7 +116,7 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         var name = FakeJson.String(obj, "metadata", "name") ?? throw new ArgumentException("the object needs metadata.name", nameof(json));
         var ns = FakeJson.String(obj, "metadata", "namespace");
         var path = new ResourcePath(ResourcePath.PrefixFor(apiVersion), plural ?? KindNames.Plural(kind), ns, name, null);
-        var stored = _store.Write(path, _ => obj, requireNamespace: false, out _);
+        var stored = _store.Write(path, _ => obj, requireNamespace: false, out _, keepUid);
         return (JsonObject)JsonNode.Parse(stored.Utf8)!;
     }
 
@@ -124,6 +125,12 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         ResourcePath.TryParse(path, out var target) && target.Name is not null && _store.Get(target.Key) is { } stored
             ? (JsonObject)JsonNode.Parse(stored.Utf8)!
             : null;
+
+    /// <summary>Every object of a collection path (<c>/api/v1/namespaces/x/events</c>), as stored.</summary>
+    public IReadOnlyList<JsonObject> List(string collectionPath) =>
+        ResourcePath.TryParse(collectionPath, out var target) && target.Name is null
+            ? [.. _store.List(ObjectFilter.From(target, null, null), null, null).Items.Select(o => (JsonObject)JsonNode.Parse(o.Utf8)!)]
+            : throw new ArgumentException($"'{collectionPath}' is not a collection path", nameof(collectionPath));
 
     /// <summary>Deletes the object at an API path (a namespace with its contents), sending DELETED to watchers.</summary>
     public bool Delete(string path) =>

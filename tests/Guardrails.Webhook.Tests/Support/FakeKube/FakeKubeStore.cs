@@ -90,7 +90,7 @@ internal sealed class FakeKubeStore
     /// Creates or changes one object: <paramref name="change"/> gets a private copy of the current object (null when
     /// there is none) and returns the new content, or throws <see cref="FakeKubeError"/>. Server-owned metadata is set here.
     /// </summary>
-    public StoredObject Write(ResourcePath path, Func<JsonObject?, JsonObject> change, bool requireNamespace, out bool created)
+    public StoredObject Write(ResourcePath path, Func<JsonObject?, JsonObject> change, bool requireNamespace, out bool created, bool keepUid = false)
     {
         var name = path.Name ?? throw FakeKubeError.BadRequest("a write needs an object name");
         lock (_gate)
@@ -120,7 +120,7 @@ internal sealed class FakeKubeStore
             }
 
             var old = existing?.Json["metadata"];
-            metadata["uid"] = FakeJson.String(old, "uid") ?? Guid.NewGuid().ToString();
+            metadata["uid"] = FakeJson.String(old, "uid") ?? (keepUid ? FakeJson.String(next, "metadata", "uid") : null) ?? Guid.NewGuid().ToString();
             metadata["creationTimestamp"] = FakeJson.String(old, "creationTimestamp")
                 ?? _time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             var generation = (old?["generation"] as JsonValue)?.GetValue<long>() ?? 0;
