@@ -1,5 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using Guardrails.Policies.Packs;
-using Guardrails.Policies.Resources;
+using Guardrails.Policies.RuleFiles;
 using Guardrails.Policies.Rules;
 
 namespace Guardrails.Policies.Engine;
@@ -7,7 +8,27 @@ namespace Guardrails.Policies.Engine;
 /// <summary>Packs in, an immutable compiled policy out; or all the errors, so nothing half-valid ever serves.</summary>
 public static class PolicyCompiler
 {
-    public static PolicyLoadResult Compile(IEnumerable<PackSource> sources, RuleCatalog? catalog = null, PolicyOptions? options = null)
+    public static PolicyLoadResult Compile(IEnumerable<PackSource> sources, RuleCatalog? catalog = null, PolicyOptions? options = null) =>
+        Compile(sources, catalog, options, ruleCode: null);
+
+    /// <summary>
+    /// Packs and the rule files beside them (<c>rules/*.cs</c>): the files are compiled first, and a file that does
+    /// not compile, or uses what the sandbox refuses, fails the whole load like an invalid pack.
+    /// </summary>
+    [RequiresUnreferencedCode("Rule files are compiled and loaded at run time.")]
+    [RequiresDynamicCode("Rule files are compiled and loaded at run time.")]
+    public static PolicyLoadResult Compile(IEnumerable<PackSource> sources, IReadOnlyList<RuleSource> ruleFiles, PolicyOptions? options = null)
+    {
+        var files = RuleFileCompiler.Compile(ruleFiles);
+        if (files.Errors.Count > 0)
+        {
+            return new PolicyLoadResult(null, files.Errors);
+        }
+
+        return Compile(sources, files.Definitions.Count == 0 ? null : RuleCatalog.BuiltIn.With(files.Definitions), options, files.Code);
+    }
+
+    private static PolicyLoadResult Compile(IEnumerable<PackSource> sources, RuleCatalog? catalog, PolicyOptions? options, object? ruleCode)
     {
         catalog ??= RuleCatalog.BuiltIn;
         options ??= new PolicyOptions();
@@ -68,9 +89,6 @@ public static class PolicyCompiler
             return new PolicyLoadResult(null, errors.OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ToList());
         }
 
-        var byKind = WorkloadKind.All
-            .Select(kind => bindings.Where(b => b.Rule.AppliesTo(kind)).ToArray())
-            .ToArray();
-        return new PolicyLoadResult(new CompiledPolicy(packs, byKind), []);
+        return new PolicyLoadResult(new CompiledPolicy(packs, [.. bindings], ruleCode), []);
     }
 }

@@ -1,4 +1,4 @@
-using Guardrails.Policies.Rules;
+using Guardrails.Policies.Authoring;
 
 namespace Guardrails.Policies.Engine;
 

@@ -1,3 +1,4 @@
+using Guardrails.Policies.Authoring;
 using Guardrails.Policies.Engine;
 using Guardrails.Policies.Quantities;
 using Guardrails.Policies.Resources;
@@ -10,6 +11,7 @@ namespace Guardrails.Policies.Rules.QuotaFits;
 /// accepts but whose pods never start. On UPDATE the object's current share is released first; quota admitted
 /// moments ago but not yet in the quota's status (reservations) counts as used.
 /// </summary>
+[Rule(QuotaFitsDefinition.RuleId)]
 internal sealed class QuotaFitsRule : Rule
 {
     private readonly bool _countSurge;
@@ -20,8 +22,6 @@ internal sealed class QuotaFitsRule : Rule
         _countSurge = parameters.CountSurge;
         _denyWhenUnavailable = parameters.WhenStateUnavailable == "Deny";
     }
-
-    public override string Id => QuotaFitsDefinition.RuleId;
 
     public override void Check(RuleContext context)
     {
