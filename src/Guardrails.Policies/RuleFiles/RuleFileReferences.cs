@@ -17,7 +17,8 @@ internal static class RuleFileReferences
         "System.Memory", "System.Text.RegularExpressions", "System.Text.Json", "System.Runtime.Extensions",
         "System.Console", "System.Net.Http", "System.Net.Primitives", "System.Diagnostics.Process", "System.Threading",
         "System.Threading.Thread", "System.Threading.Tasks", "System.Runtime.InteropServices", "System.Reflection",
-        "System.Linq.Expressions", "System.ObjectModel", "netstandard",
+        "System.Linq.Expressions", "System.Linq.Parallel", "System.Collections.Concurrent", "System.ObjectModel", "System.ComponentModel",
+        "System.ComponentModel.Primitives", "netstandard",
     ];
 
     private static readonly Lazy<IReadOnlyList<MetadataReference>> Shared = new(Load);
@@ -34,7 +35,8 @@ internal static class RuleFileReferences
     {
         var trusted = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .ToDictionary(p => Path.GetFileNameWithoutExtension(p), StringComparer.OrdinalIgnoreCase);
+            .GroupBy(p => Path.GetFileNameWithoutExtension(p), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         var references = new List<MetadataReference>();
         foreach (var name in FrameworkAssemblies)
         {

@@ -60,6 +60,8 @@ internal static class RuleFileSandbox
         "System.Text.Json.JsonSerializer",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    private static readonly SymbolDisplayFormat QualifiedName = new(typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces);
+
     public static void Check(SyntaxTree tree, SemanticModel model, string file, List<PackError> errors)
     {
         var root = tree.GetRoot();
@@ -137,7 +139,7 @@ internal static class RuleFileSandbox
             return null;
         }
 
-        var member = $"{containing.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat.WithGenericsOptions(SymbolDisplayGenericsOptions.None))}.{symbol.Name}";
+        var member = $"{containing.ToDisplayString(QualifiedName)}.{symbol.Name}";
         if (RefusedMembers.Contains(member))
         {
             return $"'{member}' is not allowed in rule files (rules judge the object, not the clock or their own types)";
