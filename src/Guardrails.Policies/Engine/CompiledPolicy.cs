@@ -37,8 +37,8 @@ public sealed class CompiledPolicy
     /// <summary>The enabled rules' matches, for registering the webhooks for exactly what they judge.</summary>
     public IReadOnlyList<Match> Matches => _all.Select(b => b.Rule.Match).ToArray();
 
-    /// <summary>Whether any enabled rule proposes defaults (else no mutating webhook is needed).</summary>
-    public bool Mutates => _all.Any(b => b.Rule.Mutates);
+    /// <summary>The matches of the enabled rules that propose defaults (none: no mutating webhook is needed).</summary>
+    public IReadOnlyList<Match> MutatingMatches => _all.Where(b => b.Rule.Mutates).Select(b => b.Rule.Match).ToArray();
 
     /// <summary>The compiled rule files this policy runs; held so their code stays loaded exactly as long as the policy.</summary>
     internal object? RuleCode { get; }
