@@ -180,7 +180,7 @@ public sealed class CompiledPolicy
     /// <returns>Null when the rule finished; otherwise what went wrong, in words.</returns>
     private static string? Attempt(RuleContext context, RuleBinding binding, Action<Rule, RuleContext> run)
     {
-        var previous = RuleBudget.Start(binding.Rule.Budget);
+        var previous = binding.Budget is { } budget ? RuleBudget.Start(budget) : default;
         try
         {
             run(binding.Rule, context);
@@ -196,7 +196,10 @@ public sealed class CompiledPolicy
         }
         finally
         {
-            RuleBudget.Restore(previous);
+            if (binding.Budget is not null)
+            {
+                RuleBudget.Restore(previous);
+            }
         }
     }
 

@@ -80,7 +80,7 @@ public static class PolicyCompiler
                 var scope = entry.Scope is null
                     ? new NamespaceScope(protectedNamespaces, pack.Scope)
                     : new NamespaceScope(protectedNamespaces, pack.Scope, entry.Scope);
-                bindings.Add(new RuleBinding(rule, entry.Mode, scope, pack.Name!));
+                bindings.Add(new RuleBinding(rule, entry.Mode, scope, pack.Name!, options.MeasureWithoutBudgets ? null : rule.Budget));
             }
         }
 

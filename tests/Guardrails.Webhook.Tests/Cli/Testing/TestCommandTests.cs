@@ -51,6 +51,25 @@ public sealed class TestCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_first_rule_of_docs_rules_md_compiles_and_passes_its_suite()
+    {
+        var guide = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "rules.md"));
+        var blocks = System.Text.RegularExpressions.Regex.Matches(guide, "```(?<lang>csharp|yaml)\n(?<body>.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline);
+        var dir = Path.Combine(_dir, "guide");
+        Directory.CreateDirectory(Path.Combine(dir, "rules"));
+        Directory.CreateDirectory(Path.Combine(dir, "tests"));
+        File.WriteAllText(Path.Combine(dir, "rules", "RequireTeamLabel.cs"), blocks.First(b => b.Groups["lang"].Value == "csharp").Groups["body"].Value);
+        var yaml = blocks.Where(b => b.Groups["lang"].Value == "yaml").Select(b => b.Groups["body"].Value).ToList();
+        File.WriteAllText(Path.Combine(dir, "team.yaml"), yaml[0]);
+        File.WriteAllText(Path.Combine(dir, "tests", "team.yaml"), yaml[1]);
+
+        var (exit, output, error) = Test(directory: dir);
+
+        exit.ShouldBe(ExitCodes.Allowed, output + error);
+        output.ShouldContain("  pass  a Service without a team label is denied");
+    }
+
+    [Fact]
     public void The_shipped_suites_pass()
     {
         var (exit, output, error) = Test(directory: RepoPaths.Policies);
