@@ -7,7 +7,7 @@ using Guardrails.Policies.RuleFiles;
 namespace Guardrails.Benchmarks;
 
 /// <summary>
-/// Loading ten rule files (the three examples and seven variants of them under other ids): once cold, in a fresh
+/// Loading one and ten rule files (the three examples and seven variants of them under other ids): once cold, in a fresh
 /// process (Roslyn and the reference assemblies not yet loaded), and warm, as on every edit after the first (what an
 /// edit costs before the new rule serves; the pack watcher polls every 500 ms on top of it).
 /// </summary>
@@ -19,12 +19,16 @@ public class RuleFileCompileBenchmarks
     private readonly List<RuleSource> _files = [];
     private PackSource _pack = null!;
 
+    /// <summary>One file is the usual edit; ten, a platform team's whole set.</summary>
+    [Params(1, 10)]
+    public int Files { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         var originals = Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "rules"), "*.cs").Order(StringComparer.Ordinal).ToList();
         var pack = new System.Text.StringBuilder("apiVersion: guardrails.dev/v1alpha1\nkind: RulePack\nmetadata: { name: ten }\nspec:\n  rules:\n");
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < Files; i++)
         {
             var original = originals[i % originals.Count];
             var text = File.ReadAllText(original);
@@ -39,7 +43,7 @@ public class RuleFileCompileBenchmarks
         _pack = new PackSource("ten.yaml", pack.ToString());
     }
 
-    [Benchmark(Description = "compile + load 10 rule files")]
+    [Benchmark(Description = "compile + load rule files")]
     public CompiledPolicy Load() =>
         PolicyCompiler.Compile([_pack], _files).Policy ?? throw new InvalidOperationException("the ten rule files did not load");
 }

@@ -20,8 +20,8 @@ public abstract class Rule
         _attributeId = GetType().GetCustomAttribute<RuleAttribute>()?.Id;
     }
 
-    /// <summary>Stable kebab-case id; part of the public contract (packs, metrics, audit annotations).</summary>
-    public virtual string Id => _attributeId ?? throw new InvalidOperationException($"{GetType().Name} has no [Rule(\"id\")] attribute");
+    /// <summary>Stable kebab-case id from <see cref="RuleAttribute"/>; part of the public contract (packs, metrics, audit annotations).</summary>
+    public string Id => _attributeId ?? throw new InvalidOperationException($"{GetType().Name} has no [Rule(\"id\")] attribute");
 
     /// <summary>Which kinds and operations this rule judges; by default the pod-bearing kinds on CREATE and UPDATE.</summary>
     public virtual Match Match => Match.PodBearing;

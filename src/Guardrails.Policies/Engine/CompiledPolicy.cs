@@ -27,7 +27,7 @@ public sealed class CompiledPolicy
         Packs = packs;
         _all = bindings;
         _byKind = WorkloadKind.All
-            .Select(kind => bindings.Where(b => b.Rule.Match.MatchesKind(kind.Group, kind.Kind)).ToArray())
+            .Select(kind => bindings.Where(b => b.Match.MatchesKind(kind.Group, kind.Kind)).ToArray())
             .ToArray();
         RuleCode = ruleCode;
     }
@@ -35,10 +35,10 @@ public sealed class CompiledPolicy
     public IReadOnlyList<RulePack> Packs { get; }
 
     /// <summary>The enabled rules' matches, for registering the webhooks for exactly what they judge.</summary>
-    public IReadOnlyList<Match> Matches => _all.Select(b => b.Rule.Match).ToArray();
+    public IReadOnlyList<Match> Matches => _all.Select(b => b.Match).ToArray();
 
     /// <summary>The matches of the enabled rules that propose defaults (none: no mutating webhook is needed).</summary>
-    public IReadOnlyList<Match> MutatingMatches => _all.Where(b => b.Rule.Mutates).Select(b => b.Rule.Match).ToArray();
+    public IReadOnlyList<Match> MutatingMatches => _all.Where(b => b.Mutates).Select(b => b.Match).ToArray();
 
     /// <summary>The compiled rule files this policy runs; held so their code stays loaded exactly as long as the policy.</summary>
     internal object? RuleCode { get; }
@@ -72,7 +72,7 @@ public sealed class CompiledPolicy
 
     private static RuleBinding[] Filter(RuleBinding[] all, string group, string kind)
     {
-        var matching = all.Where(b => b.Rule.Match.MatchesKind(group, kind)).ToArray();
+        var matching = all.Where(b => b.Match.MatchesKind(group, kind)).ToArray();
         return matching.Length == 0 ? NoBindings : matching;
     }
 
@@ -126,7 +126,7 @@ public sealed class CompiledPolicy
             var inScope = false;
             foreach (var binding in bindings)
             {
-                if (!binding.Rule.Match.MatchesOperation(request.Operation) || !binding.Scope.Matches(ns, request.Cluster))
+                if (!binding.Match.MatchesOperation(request.Operation) || !binding.Scope.Matches(ns, request.Cluster))
                 {
                     continue;
                 }
@@ -156,7 +156,7 @@ public sealed class CompiledPolicy
     {
         foreach (var binding in bindings)
         {
-            if (binding.Rule.Match.MatchesOperation(operation))
+            if (binding.Match.MatchesOperation(operation))
             {
                 return true;
             }
@@ -218,7 +218,7 @@ public sealed class CompiledPolicy
         var context = new RuleContext(request, workload, ns);
         foreach (var binding in bindings)
         {
-            if (binding.Rule.Mutates && binding.Rule.Match.MatchesOperation(request.Operation) && binding.Scope.Matches(ns, request.Cluster))
+            if (binding.Mutates && binding.Match.MatchesOperation(request.Operation) && binding.Scope.Matches(ns, request.Cluster))
             {
                 // Each rule's defaults are kept only if it finished: half a patch from a rule stopped midway is never applied.
                 var own = new PatchBuilder();

@@ -19,7 +19,17 @@ public static class PolicyCompiler
     [RequiresDynamicCode("Rule files are compiled and loaded at run time.")]
     public static PolicyLoadResult Compile(IEnumerable<PackSource> sources, IReadOnlyList<RuleSource> ruleFiles, PolicyOptions? options = null)
     {
-        var files = RuleFileCompiler.Compile(ruleFiles);
+        RuleFileCompilation files;
+        try
+        {
+            files = RuleFileCompiler.Compile(ruleFiles);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Whatever the compiler or loader throws, the host must keep serving the last good policy and say why.
+            return new PolicyLoadResult(null, [new PackError(ruleFiles.Count > 0 ? ruleFiles[0].File : "rules", 0, $"the rule files could not be compiled: {ex.Message}")]);
+        }
+
         if (files.Errors.Count > 0)
         {
             return new PolicyLoadResult(null, files.Errors);
@@ -80,7 +90,14 @@ public static class PolicyCompiler
                 var scope = entry.Scope is null
                     ? new NamespaceScope(protectedNamespaces, pack.Scope)
                     : new NamespaceScope(protectedNamespaces, pack.Scope, entry.Scope);
-                bindings.Add(new RuleBinding(rule, entry.Mode, scope, pack.Name!, options.MeasureWithoutBudgets ? null : rule.Budget));
+                var traits = RuleTraits.Read(rule);
+                if (traits.Problem is { } problem)
+                {
+                    errors.Add(new PackError(pack.File, entry.Line, $"rule '{entry.Id}': {problem}"));
+                    continue;
+                }
+
+                bindings.Add(new RuleBinding(rule, entry.Mode, scope, pack.Name!, traits.Match!, traits.Mutates, options.MeasureWithoutBudgets ? null : traits.Budget));
             }
         }
 

@@ -82,6 +82,13 @@ internal static class RuleFileSandbox
                 continue;
             }
 
+            if (syntax is DestructorDeclarationSyntax)
+            {
+                // A finalizer runs on the runtime's finalizer thread, outside any evaluation and its budget.
+                Refuse(errors, file, syntax.GetLocation(), "a finalizer (~Name) is not allowed in rule files: it would run outside any evaluation's budget");
+                continue;
+            }
+
             ISymbol? symbol = syntax switch
             {
                 SimpleNameSyntax name => model.GetSymbolInfo(name).Symbol,

@@ -55,6 +55,20 @@ public sealed class BudgetTests
         policy.Evaluate(ConfigMap).Violations.ShouldHaveSingleItem().Message.ShouldBe("rule spinner did not finish within 20 ms");
     }
 
+    [Theory]
+    [InlineData("    public override TimeSpan Budget => TimeSpan.FromSeconds(30);", "pack.yaml:7: rule 'spinner': its budget 30000 ms must be above 0 and at most 1 s (the webhook must answer inside the apiserver's timeout)")]
+    [InlineData("    public override bool Mutates { get { while (true) { } } }", "pack.yaml:7: rule 'spinner': reading its Match, Mutates or Budget failed: did not finish within 1000 ms")]
+    [InlineData("    public override Match Match => Match.Kinds(\"a/b/C\");", "pack.yaml:7: rule 'spinner': reading its Match, Mutates or Budget failed: 'a/b/C' is not a kind: write Kind, group/Kind or group/* (for example networking.k8s.io/Ingress) (Parameter 'text')")]
+    public void What_a_rule_says_about_itself_is_read_once_under_a_budget_and_refused_when_wrong(string members, string error)
+    {
+        var source = RuleFilePolicy.RuleFile("spinner", "", members: members);
+        var text = source.Item2.Replace("    public override Match Match { get; } = Match.AnyKind;\n", members.Contains("Match Match", StringComparison.Ordinal) ? "" : "    public override Match Match { get; } = Match.AnyKind;\n", StringComparison.Ordinal);
+
+        var result = RuleFilePolicy.Load(Pack("Enforce"), (source.Item1, text));
+
+        result.Errors.ShouldHaveSingleItem().ToString().ShouldBe(error);
+    }
+
     [Fact]
     public void Unbounded_recursion_is_stopped_before_the_stack_overflows()
     {

@@ -51,6 +51,14 @@ public sealed class SandboxTests
     }
 
     [Fact]
+    public void A_finalizer_is_refused_because_it_runs_outside_any_budget()
+    {
+        var result = RuleFilePolicy.Load(Pack, RuleFilePolicy.RuleFile("sneaky", "", members: "    ~CustomRule() { while (true) { } }"));
+
+        result.Errors.ShouldContain(e => e.Line == 6 && e.Message.StartsWith("a finalizer (~Name) is not allowed in rule files", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Unsafe_code_is_refused()
     {
         var result = RuleFilePolicy.Load(Pack, RuleFilePolicy.RuleFile("sneaky", "        unsafe { int x = 1; int* p = &x; }"));
