@@ -22,18 +22,17 @@ internal sealed class BudgetRewriter : CSharpSyntaxRewriter
         _model = model;
     }
 
-    public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node)
-    {
-        var visited = (MethodDeclarationSyntax)base.VisitMethodDeclaration(node)!;
-        if (visited.Body is { } body)
-        {
-            return visited.WithBody(Prepend(body, EnterCall));
-        }
+    public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node) =>
+        Budgeted((MethodDeclarationSyntax)base.VisitMethodDeclaration(node)!, IsVoid(node.ReturnType));
 
-        return visited.ExpressionBody is { } arrow
-            ? visited.WithExpressionBody(null).WithSemicolonToken(default).WithBody(ToBlock(arrow.Expression, IsVoid(visited.ReturnType)))
-            : visited;
-    }
+    public override SyntaxNode? VisitConstructorDeclaration(ConstructorDeclarationSyntax node) =>
+        Budgeted((ConstructorDeclarationSyntax)base.VisitConstructorDeclaration(node)!, returnsVoid: true);
+
+    public override SyntaxNode? VisitOperatorDeclaration(OperatorDeclarationSyntax node) =>
+        Budgeted((OperatorDeclarationSyntax)base.VisitOperatorDeclaration(node)!, returnsVoid: false);
+
+    public override SyntaxNode? VisitConversionOperatorDeclaration(ConversionOperatorDeclarationSyntax node) =>
+        Budgeted((ConversionOperatorDeclarationSyntax)base.VisitConversionOperatorDeclaration(node)!, returnsVoid: false);
 
     public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node)
     {
@@ -45,32 +44,6 @@ internal sealed class BudgetRewriter : CSharpSyntaxRewriter
 
         return visited.ExpressionBody is { } arrow
             ? visited.WithExpressionBody(null).WithSemicolonToken(default).WithBody(ToBlock(arrow.Expression, IsVoid(visited.ReturnType)))
-            : visited;
-    }
-
-    public override SyntaxNode? VisitConstructorDeclaration(ConstructorDeclarationSyntax node)
-    {
-        var visited = (ConstructorDeclarationSyntax)base.VisitConstructorDeclaration(node)!;
-        if (visited.Body is { } body)
-        {
-            return visited.WithBody(Prepend(body, EnterCall));
-        }
-
-        return visited.ExpressionBody is { } arrow
-            ? visited.WithExpressionBody(null).WithSemicolonToken(default).WithBody(ToBlock(arrow.Expression, returnsVoid: true))
-            : visited;
-    }
-
-    public override SyntaxNode? VisitOperatorDeclaration(OperatorDeclarationSyntax node)
-    {
-        var visited = (OperatorDeclarationSyntax)base.VisitOperatorDeclaration(node)!;
-        if (visited.Body is { } body)
-        {
-            return visited.WithBody(Prepend(body, EnterCall));
-        }
-
-        return visited.ExpressionBody is { } arrow
-            ? visited.WithExpressionBody(null).WithSemicolonToken(default).WithBody(ToBlock(arrow.Expression, returnsVoid: false))
             : visited;
     }
 
@@ -161,6 +134,19 @@ internal sealed class BudgetRewriter : CSharpSyntaxRewriter
     {
         var visited = (GotoStatementSyntax)base.VisitGotoStatement(node)!;
         return Block(TickCall, visited);
+    }
+
+    /// <summary>Methods, constructors and operators: <c>Enter()</c> first in the body, an expression body made a block.</summary>
+    private static BaseMethodDeclarationSyntax Budgeted(BaseMethodDeclarationSyntax member, bool returnsVoid)
+    {
+        if (member.Body is { } body)
+        {
+            return member.WithBody(Prepend(body, EnterCall));
+        }
+
+        return member.ExpressionBody is { } arrow
+            ? member.WithExpressionBody(null).WithSemicolonToken(default).WithBody(ToBlock(arrow.Expression, returnsVoid))
+            : member;
     }
 
     private static BlockSyntax Prepend(BlockSyntax block, StatementSyntax call) => block.WithStatements(block.Statements.Insert(0, call));

@@ -6,16 +6,7 @@ namespace Guardrails.Policies.Tests.RuleFiles;
 /// <summary>A rule file that runs away is stopped at its budget and reported in its own mode; the request is still answered.</summary>
 public sealed class BudgetTests
 {
-    private static string Pack(string mode) => $"""
-        apiVersion: guardrails.dev/v1alpha1
-        kind: RulePack
-        metadata:
-          name: custom
-        spec:
-          rules:
-            - id: spinner
-              mode: {mode}
-        """;
+    private static string Pack(string mode) => RuleFilePolicy.Pack("spinner", mode);
 
     private const string ConfigMap = "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x, namespace: team-a }";
 
@@ -81,6 +72,17 @@ public sealed class BudgetTests
         policy.Evaluate(ConfigMap).Violations.ShouldHaveSingleItem().Message.ShouldBeOneOf(
             "rule spinner did not finish within 5 ms",
             "rule spinner recursed too deeply (the stack is nearly full) within 5 ms");
+    }
+
+    [Theory]
+    [InlineData("        Func<int, int> f = null!; f = x => f(x) + 1; f(0);", "")]
+    [InlineData("        Wrapper w = 1;", "    private sealed class Wrapper { public static implicit operator Wrapper(int n) => n; }")]
+    [InlineData("        var n = Depth;", "    private static int Depth => Depth + 1;")]
+    public void Recursion_through_a_lambda_an_operator_or_a_property_is_stopped(string check, string members)
+    {
+        var policy = RuleFilePolicy.Compile(Pack("Enforce"), RuleFilePolicy.RuleFile("spinner", check, members: members));
+
+        policy.Evaluate(ConfigMap).Violations.ShouldHaveSingleItem().Message.ShouldStartWith("rule spinner ");
     }
 
     [Fact]

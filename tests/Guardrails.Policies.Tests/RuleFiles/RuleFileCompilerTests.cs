@@ -4,16 +4,7 @@ namespace Guardrails.Policies.Tests.RuleFiles;
 
 public sealed class RuleFileCompilerTests
 {
-    private const string TeamLabelPack = """
-        apiVersion: guardrails.dev/v1alpha1
-        kind: RulePack
-        metadata:
-          name: custom
-        spec:
-          rules:
-            - id: team-label
-              mode: Enforce
-        """;
+    private static readonly string TeamLabelPack = RuleFilePolicy.Pack("team-label");
 
     [Fact]
     public void A_rule_file_defines_a_rule_packs_can_enable()

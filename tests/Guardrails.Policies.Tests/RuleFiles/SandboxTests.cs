@@ -5,15 +5,7 @@ namespace Guardrails.Policies.Tests.RuleFiles;
 /// <summary>What rule files may not touch is refused at compile time, naming the symbol and its line, and nothing loads.</summary>
 public sealed class SandboxTests
 {
-    private const string Pack = """
-        apiVersion: guardrails.dev/v1alpha1
-        kind: RulePack
-        metadata:
-          name: custom
-        spec:
-          rules:
-            - id: sneaky
-        """;
+    private static readonly string Pack = RuleFilePolicy.Pack("sneaky");
 
     [Theory]
     [InlineData("var text = System.IO.File.ReadAllText(\"/etc/passwd\");", "'System.IO.File' is not allowed in rule files (file access)")]

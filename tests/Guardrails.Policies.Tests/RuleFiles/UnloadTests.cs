@@ -8,15 +8,7 @@ namespace Guardrails.Policies.Tests.RuleFiles;
 /// <summary>Replacing a policy unloads its rule files' code: edits do not pile up assemblies.</summary>
 public sealed class UnloadTests
 {
-    private const string Pack = """
-        apiVersion: guardrails.dev/v1alpha1
-        kind: RulePack
-        metadata:
-          name: custom
-        spec:
-          rules:
-            - id: edited
-        """;
+    private static readonly string Pack = RuleFilePolicy.Pack("edited");
 
     [Fact]
     public void A_replaced_policy_unloads_its_rule_code()

@@ -20,6 +20,18 @@ internal static class RuleFilePolicy
         return result.Policy!;
     }
 
+    /// <summary>A pack enabling one rule in the given mode, as <c>pack.yaml</c>; its rule entry is on line 7.</summary>
+    public static string Pack(string id, string mode = "Enforce") => $"""
+        apiVersion: guardrails.dev/v1alpha1
+        kind: RulePack
+        metadata:
+          name: custom
+        spec:
+          rules:
+            - id: {id}
+              mode: {mode}
+        """;
+
     /// <summary>The shipped example rule files with the examples pack.</summary>
     public static CompiledPolicy Examples() => Compile(
         File.ReadAllText(Path.Combine(ExamplesDirectory, "examples.yaml")),
