@@ -33,6 +33,8 @@ public static class ClusterServiceCollectionExtensions
             options.StateStaleAfter));
         services.AddSingleton<IClusterStateSource>(sp => sp.GetRequiredService<LiveClusterState>());
         services.AddHostedService<ClusterWatcher>();
+        services.AddSingleton<WebhookConfigurationSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookConfigurationSync>());
 
         // Provisioning needs the API too: the controller applies plans, the REST door asks TokenReview and SubjectAccessReview.
         services.AddSingleton<KubernetesAccess>();
