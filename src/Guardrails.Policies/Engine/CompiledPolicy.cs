@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Guardrails.Policies.Authoring;
+using Guardrails.Policies.Engine.Updates;
 using Guardrails.Policies.Packs;
 using Guardrails.Policies.Patching;
 using Guardrails.Policies.Resources;
@@ -18,6 +19,7 @@ public sealed class CompiledPolicy
 
     private readonly RuleBinding[][] _byKind;
     private readonly RuleBinding[] _all;
+    private readonly UpdateJudgement _updates;
 
     // Kinds without a pod template are open-ended (any CRD), so their rule lists are found on first sight, not up front.
     private readonly ConcurrentDictionary<(string Group, string Kind), RuleBinding[]> _otherKinds = new();
@@ -30,6 +32,7 @@ public sealed class CompiledPolicy
             .Select(kind => bindings.Where(b => b.Match.MatchesKind(kind.Group, kind.Kind)).ToArray())
             .ToArray();
         RuleCode = ruleCode;
+        _updates = new UpdateJudgement(EvaluateCore);
     }
 
     public IReadOnlyList<RulePack> Packs { get; }
@@ -49,6 +52,10 @@ public sealed class CompiledPolicy
     /// <summary>Rule ids bound for any group and kind, in evaluation order.</summary>
     public IReadOnlyList<string> RulesFor(string group, string kind) => BindingsFor(group, kind).Select(b => b.Rule.Id).ToArray();
 
+    /// <summary>
+    /// Judges one object. On UPDATE the old object is judged too, and what it already violated on fields the update
+    /// leaves alone warns instead of denying (<see cref="UpdateJudgement"/>).
+    /// </summary>
     /// <exception cref="InvalidObjectException">
     /// An object of a pod-bearing kind has no pod spec where its kind keeps it, or holds text that cannot be decoded.
     /// </exception>
@@ -56,7 +63,7 @@ public sealed class CompiledPolicy
     {
         try
         {
-            return EvaluateCore(request, mode);
+            return request.Operation == AdmissionOperation.Update ? _updates.Evaluate(request, mode) : EvaluateCore(request, mode);
         }
         catch (InvalidOperationException ex)
         {

@@ -7,6 +7,12 @@ namespace Guardrails.Policies.Engine;
 /// <param name="Fix">How to fix it.</param>
 public sealed record Violation(string RuleId, string Path, string Actual, string Message, string Fix, EnforcementMode Mode, string Pack)
 {
+    /// <summary>
+    /// On UPDATE: the object already had this violation, on a field the update leaves as it was. It no longer denies
+    /// (<see cref="Mode"/> is Warn) but stays visible, as a warning and an audit annotation.
+    /// </summary>
+    public bool PreExisting { get; init; }
+
     /// <summary>One line: rule, path, actual value, what is wrong and the fix.</summary>
-    public override string ToString() => $"[{RuleId}] {Path} ({Actual}): {Message}. Fix: {Fix}";
+    public override string ToString() => $"{(PreExisting ? "pre-existing: " : "")}[{RuleId}] {Path} ({Actual}): {Message}. Fix: {Fix}";
 }

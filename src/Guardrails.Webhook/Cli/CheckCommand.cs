@@ -11,6 +11,7 @@ internal static class CheckCommand
         var output = new Option<string>("--output", "-o") { Description = "text or json", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
         var ns = new Option<string?>("--namespace", "-n") { Description = "Namespace for objects that name none (default: default)" };
+        var old = new Option<string?>("--old") { Description = "YAML/JSON with the objects as they are now (e.g. kubectl get -o yaml): a document found there by kind, namespace and name is judged as an UPDATE from it" };
         var paths = new Argument<string[]>("PATH") { Description = "Files, directories, or - for standard input", Arity = ArgumentArity.OneOrMore };
 
         var command = new Command("check", "Evaluate manifests offline with the same compiled policy as admission. Exit 0 allowed, 1 denied, 2 invalid input.");
@@ -18,9 +19,10 @@ internal static class CheckCommand
         command.Options.Add(quota);
         command.Options.Add(output);
         command.Options.Add(ns);
+        command.Options.Add(old);
         command.Arguments.Add(paths);
         command.SetAction(parse => CheckRunner.Run(
-            new CheckOptions(parse.GetValue(paths) ?? [], parse.GetValue(policies), parse.GetValue(quota), parse.GetValue(output) ?? "text", parse.GetValue(ns)),
+            new CheckOptions(parse.GetValue(paths) ?? [], parse.GetValue(policies), parse.GetValue(quota), parse.GetValue(output) ?? "text", parse.GetValue(ns), parse.GetValue(old)),
             stdin,
             stdout,
             stderr));

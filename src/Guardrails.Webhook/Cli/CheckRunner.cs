@@ -35,11 +35,17 @@ public static class CheckRunner
             cluster = snapshot;
         }
 
+        using var previous = options.OldFile is null ? PreviousObjects.None : ReadPrevious(options.OldFile, options.Namespace, stderr);
+        if (previous is null)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
         var results = new List<ObjectResult>();
         var inputs = Inputs(options.Paths, stdin, stderr, out var unreadable);
         foreach (var (source, text) in inputs)
         {
-            results.AddRange(ManifestEvaluator.Evaluate(load.Policy, source, text, cluster, options.Namespace));
+            results.AddRange(ManifestEvaluator.Evaluate(load.Policy, source, text, cluster, options.Namespace, previous));
         }
 
         if (options.Output == "json")
@@ -65,16 +71,41 @@ public static class CheckRunner
         return results.Any(r => r.Outcome == "denied") ? ExitCodes.Denied : ExitCodes.Allowed;
     }
 
-    private static ClusterSnapshot? ReadClusterState(string file, TextWriter stderr)
+    private static string? ReadOptionFile(string option, string file, TextWriter stderr)
     {
-        string text;
         try
         {
-            text = File.ReadAllText(file);
+            return File.ReadAllText(file);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"guardrails: cannot read --quota file {file}: {ex.Message}");
+            stderr.WriteLine($"guardrails: cannot read {option} file {file}: {ex.Message}");
+            return null;
+        }
+    }
+
+    private static PreviousObjects? ReadPrevious(string file, string? namespaceOverride, TextWriter stderr)
+    {
+        if (ReadOptionFile("--old", file, stderr) is not { } text)
+        {
+            return null;
+        }
+
+        var previous = PreviousObjects.Read(text, namespaceOverride);
+        if (previous.Unreadable is { } bad)
+        {
+            stderr.WriteLine($"guardrails: --old file {file}, document {bad.Number}: {bad.Error}");
+            previous.Dispose();
+            return null;
+        }
+
+        return previous;
+    }
+
+    private static ClusterSnapshot? ReadClusterState(string file, TextWriter stderr)
+    {
+        if (ReadOptionFile("--quota", file, stderr) is not { } text)
+        {
             return null;
         }
 

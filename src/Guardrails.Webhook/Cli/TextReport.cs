@@ -34,7 +34,9 @@ internal static class TextReport
 
             foreach (var violation in verdict.Violations)
             {
-                var mode = violation.Mode == EnforcementMode.Enforce ? "" : $" ({violation.Mode.ToString().ToLowerInvariant()})";
+                var mode = violation.PreExisting ? " (pre-existing: warn)"
+                    : violation.Mode == EnforcementMode.Enforce ? ""
+                    : $" ({violation.Mode.ToString().ToLowerInvariant()})";
                 output.WriteLine($"    [{violation.RuleId}]{mode} {violation.Path} = {violation.Actual}");
                 output.WriteLine($"        {violation.Message}");
                 output.WriteLine($"        fix: {violation.Fix}");

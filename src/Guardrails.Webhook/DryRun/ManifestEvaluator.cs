@@ -8,7 +8,8 @@ namespace Guardrails.Webhook.DryRun;
 /// <summary>Judges YAML/JSON documents exactly as admission would (mutate, then validate) — the dry-run door and <c>guardrails check</c>.</summary>
 public static class ManifestEvaluator
 {
-    public static IReadOnlyList<ObjectResult> Evaluate(CompiledPolicy policy, string source, string text, IClusterSnapshot cluster, string? namespaceOverride = null)
+    /// <param name="previous">Current versions of the objects (<c>check --old</c>): a document that has one is judged as an UPDATE from it.</param>
+    public static IReadOnlyList<ObjectResult> Evaluate(CompiledPolicy policy, string source, string text, IClusterSnapshot cluster, string? namespaceOverride = null, PreviousObjects? previous = null)
     {
         var results = new List<ObjectResult>();
         var manifests = ManifestReader.Read(text);
@@ -16,7 +17,7 @@ public static class ManifestEvaluator
         {
             foreach (var manifest in manifests)
             {
-                results.Add(EvaluateOne(policy, source, manifest, cluster, namespaceOverride));
+                results.Add(EvaluateOne(policy, source, manifest, cluster, namespaceOverride, previous ?? PreviousObjects.None));
             }
         }
         finally
@@ -30,7 +31,7 @@ public static class ManifestEvaluator
         return results;
     }
 
-    private static ObjectResult EvaluateOne(CompiledPolicy policy, string source, Manifest manifest, IClusterSnapshot cluster, string? namespaceOverride)
+    private static ObjectResult EvaluateOne(CompiledPolicy policy, string source, Manifest manifest, IClusterSnapshot cluster, string? namespaceOverride, PreviousObjects previous)
     {
         if (manifest.Error is not null)
         {
@@ -44,7 +45,7 @@ public static class ManifestEvaluator
 
         var request = manifest.Kind == "AdmissionReview"
             ? FromAdmissionReview(manifest.Root, cluster)
-            : new EvaluationRequest
+            : AsUpdateFrom(previous, new EvaluationRequest
             {
                 Group = manifest.Group,
                 Kind = manifest.Kind,
@@ -52,7 +53,7 @@ public static class ManifestEvaluator
                 Name = manifest.Name,
                 Object = manifest.Root,
                 Cluster = cluster,
-            };
+            });
         if (request is null)
         {
             return new ObjectResult(source, manifest.Number, manifest.Kind, null, null, null, "AdmissionReview has no request.kind.kind, request.operation or request.object");
@@ -68,6 +69,11 @@ public static class ManifestEvaluator
             return new ObjectResult(source, manifest.Number, request.Kind, request.Namespace, request.Name, null, ex.Message);
         }
     }
+
+    private static EvaluationRequest AsUpdateFrom(PreviousObjects previous, EvaluationRequest request) =>
+        previous.Find(request.Group, request.Kind, request.Namespace!, request.Name) is { ValueKind: JsonValueKind.Object } old
+            ? request with { Operation = AdmissionOperation.Update, OldObject = old }
+            : request;
 
     /// <summary>An AdmissionReview (as recorded from an apiserver) is judged as the webhook would judge it.</summary>
     private static EvaluationRequest? FromAdmissionReview(JsonElement review, IClusterSnapshot cluster)

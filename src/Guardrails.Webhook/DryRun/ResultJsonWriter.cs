@@ -74,6 +74,11 @@ public static class ResultJsonWriter
             writer.WriteString("fix"u8, violation.Fix);
             writer.WriteString("mode"u8, violation.Mode.ToString());
             writer.WriteString("pack"u8, violation.Pack);
+            if (violation.PreExisting)
+            {
+                writer.WriteBoolean("preExisting"u8, true);
+            }
+
             writer.WriteEndObject();
         }
 

@@ -30,6 +30,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     private string? _workDirectory;
     private string? _provisioningConflict;
     private bool _cleanedUp;
+    private readonly List<(string Namespace, string Pod)> _heldPods = [];
 
     public E2EEnvironment Environment { get; } = E2EEnvironment.FromProcess();
 
@@ -105,6 +106,18 @@ public sealed class ClusterFixture : IAsyncLifetime
         if (_provisioningConflict is not null)
         {
             Assert.Fail($"provisioning was not enabled for this run: {_provisioningConflict}");
+        }
+    }
+
+    /// <summary>
+    /// A pod a test gave a finalizer of its own: if the test fails before removing it, cleanup removes it once the
+    /// webhooks are gone, so the pod cannot hold its namespace in Terminating.
+    /// </summary>
+    internal void ReleaseAtCleanup(string @namespace, string pod)
+    {
+        lock (_heldPods)
+        {
+            _heldPods.Add((@namespace, pod));
         }
     }
 
@@ -252,6 +265,33 @@ public sealed class ClusterFixture : IAsyncLifetime
         Log(string.Create(CultureInfo.InvariantCulture, $"webhooks effective after {watch.Elapsed.TotalMilliseconds:0} ms"));
     }
 
+    private async Task ReleaseHeldPodsAsync(Kubectl kubectl, List<Exception> failures)
+    {
+        (string Namespace, string Pod)[] held;
+        lock (_heldPods)
+        {
+            held = [.. _heldPods];
+        }
+
+        foreach (var (ns, pod) in held)
+        {
+            try
+            {
+                var patched = await kubectl.RunAsync(
+                    ["patch", "pod", pod, "-n", ns, "--type=merge", "-p", """{"metadata":{"finalizers":null}}"""],
+                    cancellationToken: CancellationToken.None);
+                if (!patched.Succeeded && !patched.Stderr.Contains("NotFound", StringComparison.Ordinal) && !patched.Stderr.Contains("not found", StringComparison.Ordinal))
+                {
+                    failures.Add(new InvalidOperationException($"removing the finalizer of pod {ns}/{pod} failed:\n{patched}"));
+                }
+            }
+            catch (TimeoutException ex)
+            {
+                failures.Add(ex);
+            }
+        }
+    }
+
     private async Task CleanupAsync()
     {
         if (_cleanedUp)
@@ -282,6 +322,12 @@ public sealed class ClusterFixture : IAsyncLifetime
             {
                 failures.Add(ex);
             }
+        }
+
+        // 2b. Test pods' own finalizers, now that no webhook judges their removal.
+        if (_kubectl is not null)
+        {
+            await ReleaseHeldPodsAsync(_kubectl, failures);
         }
 
         // 3. What step 1 could not remove: finalizers dropped by hand (no webhook judges that any more), and the

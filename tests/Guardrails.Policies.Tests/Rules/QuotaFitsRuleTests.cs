@@ -155,6 +155,19 @@ public sealed class QuotaFitsRuleTests
     }
 
     [Fact]
+    public void An_update_that_does_not_grow_demand_passes_even_when_the_quota_is_already_over_used()
+    {
+        // The quota's hard limit was lowered below what runs: 4 pods × 2 = 8 used of 6.
+        var cluster = ComputeQuota("{ requests.cpu: \"6\" }", "{ requests.cpu: \"8\" }");
+        var relabelled = Deployment(4, "2").Replace("name: web,", "name: web, labels: { touched: \"yes\" },", StringComparison.Ordinal);
+
+        Quota.Evaluate(relabelled, cluster: cluster, operation: AdmissionOperation.Update, oldYaml: Deployment(4, "2")).Violations.ShouldBeEmpty();
+        Quota.Evaluate(Deployment(3, "2"), cluster: cluster, operation: AdmissionOperation.Update, oldYaml: Deployment(4, "2")).Violations.ShouldBeEmpty();
+        Quota.Evaluate(Deployment(5, "2"), cluster: cluster, operation: AdmissionOperation.Update, oldYaml: Deployment(4, "2"))
+            .Violations.ShouldHaveSingleItem().Message.ShouldContain("has -2 left");
+    }
+
+    [Fact]
     public void Jobs_count_parallelism_capped_by_completions()
     {
         var cluster = ComputeQuota("{ pods: \"3\" }", "{ pods: \"0\" }");

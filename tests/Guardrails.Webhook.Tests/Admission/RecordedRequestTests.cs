@@ -118,6 +118,9 @@ public sealed class RecordedRequestTests : IClassFixture<ServerFixture>
         review["request"]!["subResource"] = subResource;
         review["request"]!["operation"] = "UPDATE";
         review["request"]!["oldObject"] = review["request"]!["object"]!.DeepClone();
+
+        // kubectl debug: a new ephemeral container, which may run as root, is what the update adds.
+        review["request"]!["object"]!["spec"]!["ephemeralContainers"] = new JsonArray(new JsonObject { ["name"] = "debugger", ["image"] = "busybox:1.36" });
         using var client = _fixture.Server.CreateClient();
 
         using var http = await client.PostAsync("/validate", Fixtures.Json(review.ToJsonString()), TestContext.Current.CancellationToken);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Guardrails.Tests;
 using Guardrails.Webhook.Cli;
+using Guardrails.Webhook.Tests.Support;
 
 namespace Guardrails.Webhook.Tests.Cli;
 
@@ -29,11 +30,11 @@ public sealed class CheckCommandTests : IDisposable
           containers: [{ name: app, image: nginx, resources: { requests: { cpu: 500m, memory: 256Mi }, limits: { memory: 256Mi } } }]
         """;
 
-    private (int Exit, string Out, string Err) Check(string output = "text", string? quota = null, string stdin = "", params string[] paths)
+    private (int Exit, string Out, string Err) Check(string output = "text", string? quota = null, string stdin = "", string? old = null, params string[] paths)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exit = CheckRunner.Run(new CheckOptions(paths, RepoPaths.Policies, quota, output, null), new StringReader(stdin), stdout, stderr);
+        var exit = CheckRunner.Run(new CheckOptions(paths, RepoPaths.Policies, quota, output, null, old), new StringReader(stdin), stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
@@ -150,6 +151,88 @@ public sealed class CheckCommandTests : IDisposable
         exit.ShouldBe(2);
         error.ShouldContain("ResourceQuota team-a/compute spec.hard.requests.cpu");
         error.ShouldContain("'lots'");
+    }
+
+    /// <summary>What runs now: a Deployment that predates the policy (no resources, may run as root, nginx:latest).</summary>
+    private const string Running = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: { name: legacy, namespace: team-a, labels: { app: legacy } }
+        spec:
+          replicas: 2
+          selector: { matchLabels: { app: legacy } }
+          template:
+            metadata: { labels: { app: legacy } }
+            spec:
+              containers: [{ name: app, image: "nginx:latest" }]
+        """;
+
+    [Fact]
+    public void Old_judges_a_document_as_an_update_from_its_current_version()
+    {
+        var old = Write("running.yaml", Running);
+        var relabelled = Write("relabelled.yaml", Running.Replace("labels: { app: legacy } }\nspec", "labels: { app: legacy, team: shop } }\nspec", StringComparison.Ordinal));
+
+        var (exit, output, _) = Check(old: old, paths: relabelled);
+        var (withoutOld, _, _) = Check(paths: relabelled);
+
+        exit.ShouldBe(0);
+        output.ShouldContain("allowed  Deployment team-a/legacy");
+        output.ShouldContain("[image-tag] (pre-existing: warn) spec.template.spec.containers[0].image = nginx:latest");
+        withoutOld.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Old_still_denies_what_the_change_makes_worse()
+    {
+        var old = Write("running.yaml", Running);
+        var grown = Write("grown.yaml", Running.Replace("""[{ name: app, image: "nginx:latest" }]""", """[{ name: app, image: "nginx:latest" }, { name: debug, image: "busybox:1.36", securityContext: { runAsUser: 0 } }]""", StringComparison.Ordinal));
+
+        var (exit, output, _) = Check("json", old: old, paths: grown);
+
+        exit.ShouldBe(1);
+        var violations = JsonNode.Parse(output)!["results"]![0]!["violations"]!.AsArray();
+        violations.ShouldContain(v => v!["path"]!.GetValue<string>() == "spec.template.spec.containers[1].securityContext.runAsUser" && v["mode"]!.GetValue<string>() == "Enforce");
+        violations.ShouldNotContain(v => v!["preExisting"] != null, "a changed template rolls out new pods and is judged whole");
+    }
+
+    [Fact]
+    public void Old_is_a_normal_option_of_the_check_command()
+    {
+        var old = Write("running.yaml", Running);
+        var relabelled = Write("relabelled.yaml", Running.Replace("labels: { app: legacy } }\nspec", "labels: { app: legacy, team: shop } }\nspec", StringComparison.Ordinal));
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var command = CheckCommand.Create(new StringReader(""), stdout, stderr);
+
+        var exit = command.Parse(["--policies", RepoPaths.Policies, "--old", old, relabelled]).Invoke();
+
+        exit.ShouldBe(0, stdout.ToString() + stderr);
+    }
+
+    [Fact]
+    public void An_unreadable_old_file_is_invalid_input()
+    {
+        var (missing, _, error) = Check(old: Path.Combine(_dir, "nope.yaml"), paths: Write("d.yaml", Compliant));
+        var (broken, _, brokenError) = Check(old: Write("broken.yaml", "kind: [oops\n"), paths: Write("e.yaml", Compliant));
+
+        missing.ShouldBe(2);
+        error.ShouldContain("cannot read --old file");
+        broken.ShouldBe(2);
+        brokenError.ShouldContain("--old file");
+        brokenError.ShouldContain("document 1");
+    }
+
+    [Fact]
+    public void An_admission_review_update_is_judged_as_validate_judges_it()
+    {
+        var review = Write("review.json", UpdateReviews.From("v1.24/create-pod.json", pod => pod["metadata"]!["labels"]!["touched"] = "yes"));
+
+        var (exit, output, _) = Check(paths: review);
+
+        exit.ShouldBe(0);
+        output.ShouldContain("allowed  Pod default/x");
+        output.ShouldContain("(pre-existing: warn)");
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -87,7 +87,7 @@ public sealed class HotReloadTests
 
         await WithinAsync(async () => (await ValidateUntaggedPodAsync(client)).Allowed);
         var response = await ValidateUntaggedPodAsync(client);
-        response.AuditAnnotations.Keys.ShouldBe(["guardrails.dev/image-tag"]);
+        response.AuditAnnotations.Keys.ShouldBe(["image-tag"]);
         response.Warnings.ShouldBeEmpty();
     }
 

@@ -99,7 +99,10 @@ internal sealed class QuotaFitsRule : Rule
         var used = quota.UsedOf(key);
         var reserved = quota.ReservedOf(key);
         var left = hard - used - reserved;
-        if (need - release > left)
+
+        // Only growth can be refused: an update that asks for no more than its current version holds must pass even
+        // when the quota is already over-used (for example after its hard limit was lowered).
+        if (need > release && need - release > left)
         {
             var details = $"{hard} hard, {used} used"
                 + (reserved.IsZero ? "" : $", {reserved} reserved by requests admitted moments ago")
