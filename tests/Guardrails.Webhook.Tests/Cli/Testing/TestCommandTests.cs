@@ -47,7 +47,7 @@ public sealed class TestCommandTests : IDisposable
 
         exit.ShouldBe(ExitCodes.Allowed, output + error);
         output.ShouldContain("  pass  maxUnavailable 0 blocks drains and is denied");
-        output.ShouldEndWith("10 passed, 0 failed" + Environment.NewLine);
+        output.ShouldEndWith("11 passed, 0 failed" + Environment.NewLine);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class TestCommandTests : IDisposable
         output.ShouldContain("  FAIL  an unlabelled Service");
         output.ShouldContain("        verdict: expected allowed, got denied:\n        [require-team-label] metadata.labels.team (unset): Service web has no 'team' label, so nobody owns it.");
         output.ShouldContain("        rules: expected [ingress-tls], got [require-team-label]");
-        output.ShouldEndWith("10 passed, 1 failed" + Environment.NewLine);
+        output.ShouldEndWith("11 passed, 1 failed" + Environment.NewLine);
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class TestCommandTests : IDisposable
         Test(junit).Exit.ShouldBe(ExitCodes.Denied);
 
         var root = XDocument.Load(junit).Root!;
-        root.Attribute("tests")!.Value.ShouldBe("11");
+        root.Attribute("tests")!.Value.ShouldBe("12");
         root.Attribute("failures")!.Value.ShouldBe("1");
         var failed = root.Descendants("testcase").Single(c => c.Element("failure") is not null);
         failed.Attribute("name")!.Value.ShouldBe("an unlabelled Service");
