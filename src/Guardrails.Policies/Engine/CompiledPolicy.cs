@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Guardrails.Policies.Authoring;
 using Guardrails.Policies.Engine.Updates;
 using Guardrails.Policies.Packs;
 using Guardrails.Policies.Patching;
 using Guardrails.Policies.Resources;
+using Guardrails.Policies.Rules;
 
 namespace Guardrails.Policies.Engine;
 
@@ -13,20 +16,45 @@ namespace Guardrails.Policies.Engine;
 /// </summary>
 public sealed class CompiledPolicy
 {
+    private static readonly RuleBinding[] NoBindings = [];
+
     private readonly RuleBinding[][] _byKind;
+    private readonly RuleBinding[] _all;
     private readonly UpdateJudgement _updates;
 
-    internal CompiledPolicy(IReadOnlyList<RulePack> packs, RuleBinding[][] byKind)
+    // Kinds without a pod template are open-ended (any CRD), so their rule lists are found on first sight, not up front.
+    private readonly ConcurrentDictionary<(string Group, string Kind), RuleBinding[]> _otherKinds = new();
+
+    internal CompiledPolicy(IReadOnlyList<RulePack> packs, RuleBinding[] bindings, object? ruleCode = null)
     {
         Packs = packs;
-        _byKind = byKind;
+        _all = bindings;
+        _byKind = WorkloadKind.All
+            .Select(kind => bindings.Where(b => b.Match.MatchesKind(kind.Group, kind.Kind)).ToArray())
+            .ToArray();
+        RuleCode = ruleCode;
         _updates = new UpdateJudgement(EvaluateCore);
     }
 
     public IReadOnlyList<RulePack> Packs { get; }
 
+    /// <summary>The enabled rules' matches, for registering the webhooks for exactly what they judge.</summary>
+    public IReadOnlyList<Match> Matches => _all.Select(b => b.Match).ToArray();
+
+    /// <summary>The matches of the enabled rules that propose defaults (none: no mutating webhook is needed).</summary>
+    public IReadOnlyList<Match> MutatingMatches => _all.Where(b => b.Mutates).Select(b => b.Match).ToArray();
+
+    /// <summary>Whether an enabled rule judges replica changes made without a template (<c>*/scale</c>, HPAs).</summary>
+    public bool JudgesReplicaChanges => _all.Any(b => b.Rule is IScaleRule);
+
+    /// <summary>The compiled rule files this policy runs; held so their code stays loaded exactly as long as the policy.</summary>
+    internal object? RuleCode { get; }
+
     /// <summary>Rule ids bound for a kind, in evaluation order, for people and tests to inspect.</summary>
     public IReadOnlyList<string> RulesFor(WorkloadKind kind) => _byKind[kind.Ordinal].Select(b => b.Rule.Id).ToArray();
+
+    /// <summary>Rule ids bound for any group and kind, in evaluation order.</summary>
+    public IReadOnlyList<string> RulesFor(string group, string kind) => BindingsFor(group, kind).Select(b => b.Rule.Id).ToArray();
 
     /// <summary>
     /// Judges one object. On UPDATE the old object is judged too, and what it already violated on fields the update
@@ -48,6 +76,17 @@ public sealed class CompiledPolicy
         }
     }
 
+    private RuleBinding[] BindingsFor(string group, string kind) =>
+        WorkloadKind.Find(group, kind) is { } workloadKind
+            ? _byKind[workloadKind.Ordinal]
+            : _otherKinds.GetOrAdd((group, kind), static (key, all) => Filter(all, key.Group, key.Kind), _all);
+
+    private static RuleBinding[] Filter(RuleBinding[] all, string group, string kind)
+    {
+        var matching = all.Where(b => b.Match.MatchesKind(group, kind)).ToArray();
+        return matching.Length == 0 ? NoBindings : matching;
+    }
+
     private Verdict EvaluateCore(EvaluationRequest request, EvaluationMode mode)
     {
         var metadata = request.Object.Child("metadata"u8);
@@ -60,58 +99,73 @@ public sealed class CompiledPolicy
         }
 
         var kind = WorkloadKind.Find(request.Group, request.Kind);
-        if (kind is null)
+        var bindings = BindingsFor(request.Group, request.Kind);
+        if (kind is null && bindings.Length == 0)
         {
             return Verdict.Skipped(request.Kind, ns, name, $"{request.Kind} has no pod template: no rule applies to it");
         }
 
-        if (request.Operation is AdmissionOperation.Delete or AdmissionOperation.Connect)
+        var kindName = kind?.Kind ?? request.Kind;
+        if (!AnyMatches(bindings, request.Operation) && (bindings.Length > 0 || request.Operation is AdmissionOperation.Delete or AdmissionOperation.Connect))
         {
-            return Verdict.Skipped(kind.Kind, ns, name, $"{request.Operation.ToString().ToUpperInvariant()} is not checked");
+            return Verdict.Skipped(kindName, ns, name, $"{request.Operation.ToString().ToUpperInvariant()} is not checked");
         }
 
-        if (!WorkloadReader.TryRead(kind, request.Object, out var workload))
+        Workload? workload = null;
+        if (kind is not null && request.Operation is not AdmissionOperation.Delete and not AdmissionOperation.Connect
+            && !WorkloadReader.TryRead(kind, request.Object, out workload))
         {
             throw new InvalidObjectException($"{kind.Kind} '{name}' has no pod spec at {kind.PodSpecPath}");
         }
 
-        if (WorkloadValidator.Problem(workload!) is { } problem)
+        if (workload is not null && WorkloadValidator.Problem(workload) is { } invalid)
         {
-            throw new InvalidObjectException($"{kind.Kind} '{name}' is invalid: {problem}");
+            throw new InvalidObjectException($"{kind!.Kind} '{name}' is invalid: {invalid}");
         }
 
-        var bindings = _byKind[kind.Ordinal];
         var patch = JsonPatch.Empty;
         JsonDocument? patched = null;
         try
         {
+            var judged = request;
+            List<(RuleBinding Binding, string Problem)>? failedMutations = null;
             if (mode == EvaluationMode.MutateThenValidate)
             {
-                patch = ProposeDefaults(request, workload!, ns, bindings);
+                patch = ProposeDefaults(request, workload, ns, bindings, ref failedMutations);
                 if (!patch.IsEmpty)
                 {
                     patched = JsonSerializer.SerializeToDocument(patch.Apply(JsonNode.Parse(request.Object.GetRawText())), PatchJsonContext.Default.JsonNode);
-                    WorkloadReader.TryRead(kind, patched.RootElement, out workload);
+                    judged = request with { Object = patched.RootElement };
+                    if (kind is not null)
+                    {
+                        WorkloadReader.TryRead(kind, patched.RootElement, out workload);
+                    }
                 }
             }
 
-            var context = new RuleContext(request, workload!, ns);
+            var context = new RuleContext(judged, workload, ns);
             var inScope = false;
             foreach (var binding in bindings)
             {
-                if (!binding.Scope.Matches(ns, request.Cluster))
+                if (!binding.Match.MatchesOperation(request.Operation) || !binding.Scope.Matches(ns, request.Cluster))
                 {
                     continue;
                 }
 
                 inScope = true;
                 context.Begin(binding);
-                RunGuarded(context, binding);
+                RunGuarded(context, binding, static (rule, c) => rule.Check(c));
+            }
+
+            foreach (var (binding, problem) in failedMutations ?? [])
+            {
+                context.Begin(binding);
+                ReportFailure(context, binding, problem);
             }
 
             return inScope
-                ? new Verdict(kind.Kind, ns, name, context.Violations, patch, null, context.Claims)
-                : Verdict.Skipped(kind.Kind, ns, name, $"no enabled rule applies in namespace {ns}");
+                ? new Verdict(kindName, ns, name, context.Violations, patch, null, context.Claims)
+                : Verdict.Skipped(kindName, ns, name, $"no enabled rule applies in namespace {ns}");
         }
         finally
         {
@@ -119,36 +173,84 @@ public sealed class CompiledPolicy
         }
     }
 
-    /// <summary>
-    /// A rule that throws must not take the webhook down, nor silently allow: it becomes a violation in the rule's
-    /// own mode, so an Enforce rule that cannot decide denies and says why.
-    /// </summary>
-    private static void RunGuarded(RuleContext context, RuleBinding binding)
+    private static bool AnyMatches(RuleBinding[] bindings, AdmissionOperation operation)
     {
-        try
+        foreach (var binding in bindings)
         {
-            binding.Rule.Check(context);
+            if (binding.Match.MatchesOperation(operation))
+            {
+                return true;
+            }
         }
-        catch (Exception ex) when (ex is not InvalidObjectException)
+
+        return false;
+    }
+
+    /// <summary>
+    /// A rule that throws, or runs past its budget, must not take the webhook down, nor silently allow: it becomes a
+    /// violation in the rule's own mode, so an Enforce rule that cannot decide denies and says why.
+    /// </summary>
+    private static void RunGuarded(RuleContext context, RuleBinding binding, Action<Rule, RuleContext> run)
+    {
+        if (Attempt(context, binding, run) is { } problem)
         {
-            context.Report(
-                context.Workload.Kind.PodSpecPath,
-                "(not evaluated)",
-                $"rule {binding.Rule.Id} could not evaluate this object: {ex.Message}",
-                "check the values this rule reads; if they are valid, report this to the platform team");
+            ReportFailure(context, binding, problem);
         }
     }
 
-    private static JsonPatch ProposeDefaults(EvaluationRequest request, Workload workload, string ns, RuleBinding[] bindings)
+    /// <returns>Null when the rule finished; otherwise what went wrong, in words.</returns>
+    private static string? Attempt(RuleContext context, RuleBinding binding, Action<Rule, RuleContext> run)
+    {
+        var previous = binding.Budget is { } budget ? RuleBudget.Start(budget) : default;
+        try
+        {
+            run(binding.Rule, context);
+            return null;
+        }
+        catch (RuleBudgetExceededException ex)
+        {
+            return ex.Message;
+        }
+        catch (Exception ex) when (ex is not InvalidObjectException)
+        {
+            return $"could not evaluate this object: {ex.Message}";
+        }
+        finally
+        {
+            if (binding.Budget is not null)
+            {
+                RuleBudget.Restore(previous);
+            }
+        }
+    }
+
+    private static void ReportFailure(RuleContext context, RuleBinding binding, string problem) =>
+        context.Report(
+            context.HasWorkload ? context.Workload.Kind.PodSpecPath : "metadata",
+            "(not evaluated)",
+            $"rule {binding.Rule.Id} {problem}",
+            problem.StartsWith("could not", StringComparison.Ordinal)
+                ? "check the values this rule reads; if they are valid, report this to the platform team"
+                : "the rule's code must finish sooner: report this to the platform team (a rule sets its own budget)");
+
+    private static JsonPatch ProposeDefaults(EvaluationRequest request, Workload? workload, string ns, RuleBinding[] bindings, ref List<(RuleBinding, string)>? failed)
     {
         PatchBuilder? builder = null;
         var context = new RuleContext(request, workload, ns);
         foreach (var binding in bindings)
         {
-            if (binding.Rule.Mutates && binding.Scope.Matches(ns, request.Cluster))
+            if (binding.Mutates && binding.Match.MatchesOperation(request.Operation) && binding.Scope.Matches(ns, request.Cluster))
             {
+                // Each rule's defaults are kept only if it finished: half a patch from a rule stopped midway is never applied.
+                var own = new PatchBuilder();
                 context.Begin(binding);
-                binding.Rule.Mutate(context, builder ??= new PatchBuilder());
+                if (Attempt(context, binding, (rule, c) => rule.Mutate(c, own)) is { } problem)
+                {
+                    (failed ??= []).Add((binding, problem));
+                    continue;
+                }
+
+                (builder ??= new PatchBuilder()).AddRange(own);
             }
         }
 

@@ -1,5 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using Guardrails.Policies.Packs;
-using Guardrails.Policies.Resources;
+using Guardrails.Policies.RuleFiles;
 using Guardrails.Policies.Rules;
 
 namespace Guardrails.Policies.Engine;
@@ -7,7 +8,37 @@ namespace Guardrails.Policies.Engine;
 /// <summary>Packs in, an immutable compiled policy out; or all the errors, so nothing half-valid ever serves.</summary>
 public static class PolicyCompiler
 {
-    public static PolicyLoadResult Compile(IEnumerable<PackSource> sources, RuleCatalog? catalog = null, PolicyOptions? options = null)
+    public static PolicyLoadResult Compile(IEnumerable<PackSource> sources, RuleCatalog? catalog = null, PolicyOptions? options = null) =>
+        Compile(sources, catalog, options, ruleCode: null);
+
+    /// <summary>
+    /// Packs and the rule files beside them (<c>rules/*.cs</c>): the files are compiled first, and a file that does
+    /// not compile, or uses what the sandbox refuses, fails the whole load like an invalid pack.
+    /// </summary>
+    [RequiresUnreferencedCode("Rule files are compiled and loaded at run time.")]
+    [RequiresDynamicCode("Rule files are compiled and loaded at run time.")]
+    public static PolicyLoadResult Compile(IEnumerable<PackSource> sources, IReadOnlyList<RuleSource> ruleFiles, PolicyOptions? options = null)
+    {
+        RuleFileCompilation files;
+        try
+        {
+            files = RuleFileCompiler.Compile(ruleFiles);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Whatever the compiler or loader throws, the host must keep serving the last good policy and say why.
+            return new PolicyLoadResult(null, [new PackError(ruleFiles.Count > 0 ? ruleFiles[0].File : "rules", 0, $"the rule files could not be compiled: {ex.Message}")]);
+        }
+
+        if (files.Errors.Count > 0)
+        {
+            return new PolicyLoadResult(null, files.Errors);
+        }
+
+        return Compile(sources, files.Definitions.Count == 0 ? null : RuleCatalog.BuiltIn.With(files.Definitions), options, files.Code);
+    }
+
+    private static PolicyLoadResult Compile(IEnumerable<PackSource> sources, RuleCatalog? catalog, PolicyOptions? options, object? ruleCode)
     {
         catalog ??= RuleCatalog.BuiltIn;
         options ??= new PolicyOptions();
@@ -59,7 +90,14 @@ public static class PolicyCompiler
                 var scope = entry.Scope is null
                     ? new NamespaceScope(protectedNamespaces, pack.Scope)
                     : new NamespaceScope(protectedNamespaces, pack.Scope, entry.Scope);
-                bindings.Add(new RuleBinding(rule, entry.Mode, scope, pack.Name!));
+                var traits = RuleTraits.Read(rule);
+                if (traits.Problem is { } problem)
+                {
+                    errors.Add(new PackError(pack.File, entry.Line, $"rule '{entry.Id}': {problem}"));
+                    continue;
+                }
+
+                bindings.Add(new RuleBinding(rule, entry.Mode, scope, pack.Name!, traits.Match!, traits.Mutates, options.MeasureWithoutBudgets ? null : traits.Budget));
             }
         }
 
@@ -68,9 +106,6 @@ public static class PolicyCompiler
             return new PolicyLoadResult(null, errors.OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ToList());
         }
 
-        var byKind = WorkloadKind.All
-            .Select(kind => bindings.Where(b => b.Rule.AppliesTo(kind)).ToArray())
-            .ToArray();
-        return new PolicyLoadResult(new CompiledPolicy(packs, byKind), []);
+        return new PolicyLoadResult(new CompiledPolicy(packs, [.. bindings], ruleCode), []);
     }
 }

@@ -41,6 +41,8 @@ public sealed class ParameterReader
 
     public bool HasErrors => _errors.Count > _errorsBefore;
 
+    internal int ErrorCount => _errors.Count;
+
     /// <summary>Reports an error on a parameter; <paramref name="key"/> may be a C# property path (<c>Required[0]</c>).</summary>
     public void Error(string key, string message)
     {
@@ -48,6 +50,9 @@ public sealed class ParameterReader
         var line = _lines.TryGetValue(yamlKey, out var l) ? l : _fallbackLine;
         _errors.Add(new PackError(_file, line, $"rule '{_ruleId}' parameter '{yamlKey}': {message}"));
     }
+
+    /// <summary>Reports an error on the rule entry as a whole (for example, parameters its constructor refused).</summary>
+    public void RuleError(string message) => _errors.Add(new PackError(_file, _fallbackLine, $"rule '{_ruleId}': {message}"));
 
     public string? String(string key)
     {

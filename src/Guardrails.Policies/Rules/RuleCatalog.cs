@@ -25,4 +25,7 @@ public sealed class RuleCatalog
     public IEnumerable<RuleDefinition> Definitions => _definitions.Values.OrderBy(d => d.Id, StringComparer.Ordinal);
 
     public RuleDefinition? Find(string id) => _definitions.GetValueOrDefault(id);
+
+    /// <summary>This catalog and more definitions (a platform team's rule files, whose ids were checked to be new).</summary>
+    public RuleCatalog With(IEnumerable<RuleDefinition> more) => new(_definitions.Values.Concat(more));
 }

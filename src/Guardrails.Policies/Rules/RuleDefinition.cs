@@ -1,3 +1,4 @@
+using Guardrails.Policies.Authoring;
 using Guardrails.Policies.Packs;
 
 namespace Guardrails.Policies.Rules;

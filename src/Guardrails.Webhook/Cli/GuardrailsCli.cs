@@ -14,6 +14,7 @@ public static class GuardrailsCli
         var root = new RootCommand("Guardrails: Kubernetes admission policy engine and self-serve provisioning. With no arguments, runs serve. " + ExitCodes.Help + " (serve: " + ExitCodes.ServeHelp[12..] + ")");
         root.Subcommands.Add(ServeCommand.Create(stdout, stderr));
         root.Subcommands.Add(CheckCommand.Create(stdin, stdout, stderr));
+        root.Subcommands.Add(Testing.TestCommand.Create(stdout, stderr));
         root.Subcommands.Add(HelpCommand.Create(root, stdout, stderr));
         return root;
     }

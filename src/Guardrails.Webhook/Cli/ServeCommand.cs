@@ -121,7 +121,9 @@ internal static class ServeCommand
             await stdout.WriteLineAsync("#   " + line.TrimEnd('\r')).ConfigureAwait(false);
         }
 
-        await stdout.WriteLineAsync(WebhookManifests.Render(provider.CaBundlePem, new WebhookManifestOptions { Url = url, OwnNamespace = options.OwnNamespace })).ConfigureAwait(false);
+        var policy = app.Services.GetRequiredService<PolicyStore>().Current;
+        var rules = policy is null ? null : WebhookRuleSet.From(policy);
+        await stdout.WriteLineAsync(WebhookManifests.Render(provider.CaBundlePem, new WebhookManifestOptions { Url = url, OwnNamespace = options.OwnNamespace }, rules)).ConfigureAwait(false);
         await stdout.FlushAsync().ConfigureAwait(false);
     }
 

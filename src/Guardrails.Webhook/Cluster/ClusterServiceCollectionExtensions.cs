@@ -35,6 +35,8 @@ public static class ClusterServiceCollectionExtensions
             new AdmittedWorkloads(sp.GetRequiredService<TimeProvider>(), options.ReservationTtl)));
         services.AddSingleton<IClusterStateSource>(sp => sp.GetRequiredService<LiveClusterState>());
         services.AddHostedService<ClusterWatcher>();
+        services.AddSingleton<WebhookConfigurationSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookConfigurationSync>());
 
         // A refused controller write is recorded as a Warning Event on the workload a person created.
         services.AddSingleton(sp => new RefusalEvents(sp.GetRequiredService<TimeProvider>(), options.RefusalEventInterval));

@@ -165,6 +165,11 @@ public static class DryRunEndpoints
                 writer.WriteStartObject();
                 writer.WriteString("file"u8, Path.GetFileName(error.File));
                 writer.WriteNumber("line"u8, error.Line);
+                if (error.Column > 0)
+                {
+                    writer.WriteNumber("column"u8, error.Column);
+                }
+
                 writer.WriteString("message"u8, error.Message);
                 writer.WriteEndObject();
             }

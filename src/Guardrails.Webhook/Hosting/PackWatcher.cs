@@ -51,7 +51,7 @@ public sealed partial class PackWatcher : BackgroundService
             return (failed, null);
         }
 
-        var result = EnabledRuleCheck.Apply(PolicyCompiler.Compile(sources, options: _options), _directory);
+        var result = PackDirectory.Compile(_directory, sources, _options);
         var settings = PlatformSettingsParser.Load(sources);
         _store.Apply(result);
         if (!settings.Absent)
@@ -97,7 +97,7 @@ public sealed partial class PackWatcher : BackgroundService
             {
                 foreach (var error in result.Errors)
                 {
-                    LogRefused(_logger, error.File, error.Line, error.Message);
+                    LogError(error);
                 }
             }
         }
@@ -111,7 +111,7 @@ public sealed partial class PackWatcher : BackgroundService
         }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in PackDirectory.PackFiles(_directory))
+        foreach (var file in PackDirectory.PackFiles(_directory).Concat(PackDirectory.RuleFiles(_directory)))
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(file));
             hash.AppendData(File.ReadAllBytes(file));
@@ -125,6 +125,21 @@ public sealed partial class PackWatcher : BackgroundService
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "Rule pack edit refused, last good policy keeps serving: {File}:{Line}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string file, int line, string reason);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "Rule file edit refused, last good policy keeps serving: {File}:{Line}:{Column}: {Reason}")]
+    private static partial void LogRefusedAt(ILogger logger, string file, int line, int column, string reason);
+
+    private void LogError(Guardrails.Policies.Packs.PackError error)
+    {
+        if (error.Column > 0)
+        {
+            LogRefusedAt(_logger, error.File, error.Line, error.Column, error.Message);
+        }
+        else
+        {
+            LogRefused(_logger, error.File, error.Line, error.Message);
+        }
+    }
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Cannot read policies directory {Directory}: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string directory, string reason);

@@ -17,7 +17,11 @@ namespace Guardrails.Webhook.Tests.Admission;
 public sealed class FuzzTests : IClassFixture<ServerFixture>
 {
     private const int CasesPerDoor = 3400;
-    private const long MaxResidentBytes = 500L * 1024 * 1024;
+    // The test process also hosts every other test class's servers, Roslyn and KubernetesClient (about 550 MiB after
+    // the whole suite on 2026-12-01), so the process as a whole is bounded loosely and what the fuzz run itself keeps
+    // is bounded tightly: the managed heap that survives a full collection may not grow by more than this.
+    private const long MaxResidentBytes = 1024L * 1024 * 1024;
+    private const long MaxRetainedHeapGrowthBytes = 200L * 1024 * 1024;
     private readonly ServerFixture _fixture;
 
     public FuzzTests(ServerFixture fixture)
@@ -49,6 +53,7 @@ public sealed class FuzzTests : IClassFixture<ServerFixture>
         var evaluate = Enumerable.Range(0, CasesPerDoor).Select(i => (Index: i, Seed: seeds[i % seeds.Length]));
         var check = Enumerable.Range(0, CasesPerDoor).Select(i => (Index: i, Seed: seeds[(i * 7) % seeds.Length]));
         using var client = _fixture.Server.CreateClient();
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         using (var start = Process.GetCurrentProcess())
         {
             TestContext.Current.TestOutputHelper?.WriteLine($"working set before: {start.WorkingSet64 / (1024 * 1024)} MiB");
@@ -102,6 +107,7 @@ public sealed class FuzzTests : IClassFixture<ServerFixture>
         process.Refresh();
         TestContext.Current.TestOutputHelper?.WriteLine($"working set after: {process.WorkingSet64 / (1024 * 1024)} MiB");
         process.WorkingSet64.ShouldBeLessThan(MaxResidentBytes, "resident memory after the fuzz run");
+        (GC.GetTotalMemory(forceFullCollection: true) - heapBefore).ShouldBeLessThan(MaxRetainedHeapGrowthBytes, "managed heap the fuzz run left reachable");
     }
 
     private static async Task ExpectAnswerAsync(HttpResponseMessage http, byte[] body, int[] outcomes, CancellationToken ct, bool review)

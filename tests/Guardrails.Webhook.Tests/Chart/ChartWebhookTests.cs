@@ -1,3 +1,5 @@
+using Guardrails.Tests;
+using Guardrails.Webhook.Hosting;
 using Guardrails.Webhook.Hosting.Tls;
 using Guardrails.Webhook.Tests.Hosting.Tls;
 using YamlDotNet.RepresentationModel;
@@ -8,24 +10,29 @@ namespace Guardrails.Webhook.Tests.Chart;
 public sealed class ChartWebhookTests
 {
     [Fact]
-    public void The_chart_and_the_printed_manifests_send_the_same_requests()
+    public void The_chart_and_the_printed_manifests_send_the_same_requests_for_the_shipped_packs()
     {
         using var ca = TestPki.CreateCa("chart test CA");
+        var shipped = PackDirectory.Load(RepoPaths.Policies).Policy!;
         var printed = new YamlStream();
-        printed.Load(new StringReader(WebhookManifests.Render(TestPki.CertPem(ca), new WebhookManifestOptions { Url = "https://127.0.0.1:8443" })));
-        var expected = printed.Documents.Select(d => Rules(Webhook((YamlMappingNode)d.RootNode))).ToList();
+        printed.Load(new StringReader(WebhookManifests.Render(TestPki.CertPem(ca), new WebhookManifestOptions { Url = "https://127.0.0.1:8443" }, WebhookRuleSet.From(shipped))));
+        var expected = Rules(Webhook((YamlMappingNode)printed.Documents.ShouldHaveSingleItem("the shipped packs mutate nothing: no mutating configuration").RootNode));
 
         var chart = new YamlStream();
         chart.Load(new StringReader(ChartTemplate.Render("webhooks.yaml")));
         var actual = Rules(Webhook((YamlMappingNode)chart.Documents.ShouldHaveSingleItem("the template's range body, read once").RootNode));
 
         // The naive render keeps the validating-only block, so it reads as the validating configuration.
-        actual.ShouldBe(expected[0]);
+        actual.ShouldBe(expected);
         actual.ShouldContain(r => r.Contains("environments", StringComparison.Ordinal));
-        expected[1].ShouldBe(
-            expected[0].Where(r => !r.Contains("environments", StringComparison.Ordinal) && !r.Contains("horizontalpodautoscalers", StringComparison.Ordinal)),
-            "the mutating configuration has everything but Environments and HPAs (validated only)");
         ChartTemplate.Source("webhooks.yaml").ShouldContain("{{- if eq $kind \"ValidatingWebhookConfiguration\" }}\n      - apiGroups: [\"autoscaling\"]");
+    }
+
+    [Fact]
+    public void The_chart_registers_no_mutating_webhook_unless_asked()
+    {
+        ChartTemplate.Source("webhooks.yaml").ShouldContain("{{- if or (eq $kind \"ValidatingWebhookConfiguration\") $.Values.webhook.mutating }}");
+        File.ReadAllText(Path.Combine(RepoPaths.Root, "charts", "guardrails", "values.yaml")).ShouldContain("\n  mutating: false\n");
     }
 
     private static YamlMappingNode Webhook(YamlMappingNode configuration) =>

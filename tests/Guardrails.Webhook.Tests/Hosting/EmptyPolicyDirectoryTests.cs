@@ -49,7 +49,7 @@ public sealed class EmptyPolicyDirectoryTests
             .ShouldStartWith("no RulePack document in the policies directory, so no rule would judge anything");
         (await ValidateUntaggedPodAsync(client)).Allowed.ShouldBeFalse();
         (await client.GetStringAsync("/readyz", TestContext.Current.CancellationToken)).ShouldBe("ready");
-        (await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken)).ShouldContain("""guardrails_pack_reloads_total{result="failure"} 1""");
+        (await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken)).ShouldContain("""guardrails_pack_reloads_total{otel_scope_name="Guardrails",result="failure"} 1""");
         server.Logs.Lines.ShouldContain(line => (line.Contains(" Warning ", StringComparison.Ordinal) || line.Contains(" Error ", StringComparison.Ordinal))
             && line.Contains("no RulePack document", StringComparison.Ordinal));
     }

@@ -35,12 +35,17 @@ internal sealed class GuardrailsServer : IAsyncDisposable
 
     public X509Certificate2 CaCertificate => X509Certificate2.CreateFromPem(App.Services.GetRequiredService<ServingCertificateProvider>().CaBundlePem);
 
-    public static async Task<GuardrailsServer> StartAsync(Func<ServeOptions, ServeOptions>? configure = null, string? packs = null, Action<WebApplication>? beforeStart = null)
+    /// <param name="copyFrom">A policies directory to copy whole (packs, rules/*.cs, tests/) instead of the shipped packs.</param>
+    public static async Task<GuardrailsServer> StartAsync(Func<ServeOptions, ServeOptions>? configure = null, string? packs = null, Action<WebApplication>? beforeStart = null, string? copyFrom = null)
     {
         var root = Directory.CreateTempSubdirectory("guardrails-test-").FullName;
         var policies = Path.Combine(root, "policies");
         Directory.CreateDirectory(policies);
-        if (packs is null)
+        if (copyFrom is not null)
+        {
+            CopyPolicies(copyFrom, policies);
+        }
+        else if (packs is null)
         {
             foreach (var file in Directory.GetFiles(RepoPaths.Policies))
             {
@@ -76,6 +81,23 @@ internal sealed class GuardrailsServer : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new GuardrailsServer(app, root, policies, new Uri(address)) { Logs = recorder };
+    }
+
+    /// <summary>Packs, rule files and suites; not an editor project's bin/ and obj/.</summary>
+    public static void CopyPolicies(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(from, file);
+            if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            {
+                continue;
+            }
+
+            var target = Path.Combine(to, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 
     /// <summary>A client that trusts only this server's CA, speaking exactly the given HTTP version.</summary>

@@ -47,7 +47,7 @@ public sealed class MetricLabelBoundsTests
         Series(metrics).Length.ShouldBe(before.Length);
         metrics.ShouldNotContain("Made0");
         metrics.ShouldNotContain("Admitted0");
-        metrics.ShouldContain("""guardrails_requests_total{door="dryrun",kind="other",operation="evaluate",verdict="skipped"} 10000""");
-        metrics.ShouldContain("""guardrails_requests_total{door="admission",kind="other",operation="validate",verdict="skipped"} 100""");
+        metrics.ShouldContain("""guardrails_requests_total{otel_scope_name="Guardrails",door="dryrun",kind="other",operation="evaluate",verdict="skipped"} 10000""");
+        metrics.ShouldContain("""guardrails_requests_total{otel_scope_name="Guardrails",door="admission",kind="other",operation="validate",verdict="skipped"} 100""");
     }
 }

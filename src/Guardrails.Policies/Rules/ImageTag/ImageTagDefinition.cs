@@ -1,4 +1,5 @@
 using FluentValidation;
+using Guardrails.Policies.Authoring;
 using Guardrails.Policies.Packs;
 
 namespace Guardrails.Policies.Rules.ImageTag;

@@ -1,3 +1,4 @@
+using Guardrails.Policies.Authoring;
 using Guardrails.Policies.Engine;
 using Guardrails.Policies.Images;
 using Guardrails.Policies.Resources;
@@ -5,6 +6,7 @@ using Guardrails.Policies.Resources;
 namespace Guardrails.Policies.Rules.ImageTag;
 
 /// <summary>An image without a tag means <c>latest</c>; a registry port is not a tag; a digest pins an image whatever its tag.</summary>
+[Rule(ImageTagDefinition.RuleId)]
 internal sealed class ImageTagRule : Rule
 {
     private readonly string[] _disallowed;
@@ -15,8 +17,6 @@ internal sealed class ImageTagRule : Rule
         _disallowed = [.. parameters.DisallowedTags];
         _exempt = [.. parameters.ExemptImages];
     }
-
-    public override string Id => ImageTagDefinition.RuleId;
 
     public override void Check(RuleContext context)
     {

@@ -1,3 +1,4 @@
+using Guardrails.Policies.Authoring;
 using Guardrails.Policies.Engine;
 using Guardrails.Policies.Quantities;
 using Guardrails.Policies.Resources;
@@ -12,6 +13,7 @@ namespace Guardrails.Policies.Rules.QuotaFits;
 /// already admitted draws on that workload's share (<see cref="OwnerCoverage"/>); scale writes and HPAs are judged
 /// from the target's cached summary (<see cref="CheckScale"/>). The arithmetic itself is <see cref="QuotaJudge"/>.
 /// </summary>
+[Rule(QuotaFitsDefinition.RuleId)]
 internal sealed class QuotaFitsRule : Rule, IScaleRule
 {
     private readonly bool _countSurge;
@@ -22,8 +24,6 @@ internal sealed class QuotaFitsRule : Rule, IScaleRule
         _countSurge = parameters.CountSurge;
         _denyWhenUnavailable = parameters.WhenStateUnavailable == "Deny";
     }
-
-    public override string Id => QuotaFitsDefinition.RuleId;
 
     public override void Check(RuleContext context)
     {

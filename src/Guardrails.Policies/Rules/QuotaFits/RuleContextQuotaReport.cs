@@ -1,3 +1,4 @@
+using Guardrails.Policies.Authoring;
 using Guardrails.Policies.Engine;
 using Guardrails.Policies.Quantities;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Guardrails.Policies.Authoring;
 using Guardrails.Policies.Engine;
 using Guardrails.Policies.Quantities;
 using Guardrails.Policies.Resources;
@@ -9,6 +10,7 @@ namespace Guardrails.Policies.Rules.ResourceRequirements;
 /// <summary>
 /// Checks containers and init containers. Ephemeral containers are exempt: Kubernetes forbids resources on them.
 /// </summary>
+[Rule(ResourceRequirementsDefinition.RuleId)]
 internal sealed class ResourceRequirementsRule : Rule
 {
     private readonly ResourceField[] _required;
@@ -23,8 +25,6 @@ internal sealed class ResourceRequirementsRule : Rule
         _ratios = parameters.MaxLimitRequestRatio.Select(p => (p.Key, p.Value)).ToArray();
         _defaults = parameters.Defaults.Select(p => (ResourceField.Find(p.Key)!, p.Value)).ToArray();
     }
-
-    public override string Id => ResourceRequirementsDefinition.RuleId;
 
     public override bool Mutates => _defaults.Length > 0;
 

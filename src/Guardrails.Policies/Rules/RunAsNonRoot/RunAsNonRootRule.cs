@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Guardrails.Policies.Authoring;
 using Guardrails.Policies.Engine;
 using Guardrails.Policies.Resources;
 
@@ -8,6 +9,7 @@ namespace Guardrails.Policies.Rules.RunAsNonRoot;
 /// A container's securityContext overrides the pod's (Kubernetes PodSecurityContext docs), so the effective
 /// <c>runAsNonRoot</c> is the container's value, else the pod's.
 /// </summary>
+[Rule(RunAsNonRootDefinition.RuleId)]
 internal sealed class RunAsNonRootRule : Rule
 {
     private readonly bool _checkNonRoot;
@@ -20,8 +22,6 @@ internal sealed class RunAsNonRootRule : Rule
         _checkUser = parameters.Form != NonRootForm.RunAsNonRoot;
         _setDefault = parameters.SetDefault;
     }
-
-    public override string Id => RunAsNonRootDefinition.RuleId;
 
     public override bool Mutates => _setDefault;
 

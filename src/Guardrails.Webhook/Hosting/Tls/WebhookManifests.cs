@@ -11,39 +11,35 @@ public static class WebhookManifests
     public const string ValidatePath = "/validate";
     public const string MutatePath = "/mutate";
 
-    // The scale subresources are sent so that quota-fits judges a replica change from the workload summary cache
-    // (kubectl scale beyond quota is refused there); HPAs so that a maxReplicas that cannot fit gets a warning.
-    private static readonly (string Group, string Version, string Scope, string[] Resources, bool ValidatingOnly)[] Rules =
-    [
-        ("", "v1", "Namespaced", ["pods", "pods/ephemeralcontainers", "replicationcontrollers", "replicationcontrollers/scale", "podtemplates"], false),
-        ("apps", "v1", "Namespaced", ["deployments", "deployments/scale", "statefulsets", "statefulsets/scale", "daemonsets", "replicasets", "replicasets/scale"], false),
-        ("batch", "v1", "Namespaced", ["jobs", "cronjobs"], false),
-        ("autoscaling", "v2", "Namespaced", ["horizontalpodautoscalers"], true),
-
-        // Environments are pre-checked, never mutated. "*" so the rule holds whichever scope the CRD is installed with.
-        ("guardrails.dev", "v1alpha1", "*", ["environments"], true),
-    ];
-
     private static readonly string[] SystemNamespaces = ["kube-system", "kube-public", "kube-node-lease"];
 
-    /// <summary>A ValidatingWebhookConfiguration and a MutatingWebhookConfiguration, as two YAML documents.</summary>
+    /// <summary>
+    /// A ValidatingWebhookConfiguration and, when <paramref name="rules"/> has mutating rules, a
+    /// MutatingWebhookConfiguration, as YAML documents. Without <paramref name="rules"/>, what the shipped rules can
+    /// need (<see cref="WebhookRuleSet.Default"/>); serve prints them for the policy it loaded.
+    /// </summary>
     /// <exception cref="ArgumentException">The options or the bundle cannot make a valid configuration.</exception>
-    public static string Render(string caBundlePem, WebhookManifestOptions options)
+    public static string Render(string caBundlePem, WebhookManifestOptions options, WebhookRuleSet? rules = null)
     {
         ArgumentNullException.ThrowIfNull(caBundlePem);
         ArgumentNullException.ThrowIfNull(options);
         ValidateBundle(caBundlePem);
         Validate(options);
+        rules ??= WebhookRuleSet.Default;
 
         var caBundle = Convert.ToBase64String(Encoding.UTF8.GetBytes(caBundlePem));
         var yaml = new StringBuilder();
-        AppendConfiguration(yaml, "ValidatingWebhookConfiguration", ValidatingWebhookName, ValidatePath, caBundle, options);
-        yaml.Append("---\n");
-        AppendConfiguration(yaml, "MutatingWebhookConfiguration", MutatingWebhookName, MutatePath, caBundle, options);
+        AppendConfiguration(yaml, "ValidatingWebhookConfiguration", ValidatingWebhookName, ValidatePath, caBundle, options, rules.Validating);
+        if (rules.Mutating is { } mutating)
+        {
+            yaml.Append("---\n");
+            AppendConfiguration(yaml, "MutatingWebhookConfiguration", MutatingWebhookName, MutatePath, caBundle, options, mutating);
+        }
+
         return yaml.ToString();
     }
 
-    private static void AppendConfiguration(StringBuilder yaml, string kind, string webhookName, string path, string caBundle, WebhookManifestOptions options)
+    private static void AppendConfiguration(StringBuilder yaml, string kind, string webhookName, string path, string caBundle, WebhookManifestOptions options, IReadOnlyList<WebhookRule> rules)
     {
         yaml.Append("apiVersion: admissionregistration.k8s.io/v1\n");
         yaml.Append("kind: ").Append(kind).Append('\n');
@@ -78,18 +74,13 @@ public static class WebhookManifests
         yaml.Append("          operator: NotIn\n");
         yaml.Append("          values: ").Append(FlowList(SystemNamespaces.Append(options.OwnNamespace).Distinct(StringComparer.Ordinal))).Append('\n');
         yaml.Append("    rules:\n");
-        foreach (var (group, version, scope, resources, validatingOnly) in Rules)
+        foreach (var rule in rules)
         {
-            if (validatingOnly && kind != "ValidatingWebhookConfiguration")
-            {
-                continue;
-            }
-
-            yaml.Append("      - apiGroups: ").Append(FlowList([group])).Append('\n');
-            yaml.Append("        apiVersions: ").Append(FlowList([version])).Append('\n');
-            yaml.Append("        operations: [\"CREATE\", \"UPDATE\"]\n");
-            yaml.Append("        resources: ").Append(FlowList(resources)).Append('\n');
-            yaml.Append("        scope: ").Append(Quote(scope)).Append('\n');
+            yaml.Append("      - apiGroups: ").Append(FlowList([rule.Group])).Append('\n');
+            yaml.Append("        apiVersions: ").Append(FlowList([rule.Version])).Append('\n');
+            yaml.Append("        operations: ").Append(FlowList(rule.Operations)).Append('\n');
+            yaml.Append("        resources: ").Append(FlowList(rule.Resources)).Append('\n');
+            yaml.Append("        scope: ").Append(Quote(rule.Scope)).Append('\n');
         }
     }
 

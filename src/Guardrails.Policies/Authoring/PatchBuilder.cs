@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Guardrails.Policies.Patching;
 
-namespace Guardrails.Policies.Engine;
+namespace Guardrails.Policies.Authoring;
 
 /// <summary>Collects the defaults rules propose for one object.</summary>
 public sealed class PatchBuilder
@@ -10,7 +10,10 @@ public sealed class PatchBuilder
 
     public bool IsEmpty => _operations.Count == 0;
 
+    /// <summary>An RFC 6902 <c>add</c> at a JSON pointer (<c>/metadata/labels/team</c>).</summary>
     public void Add(string path, JsonNode? value) => _operations.Add(PatchOperation.Add(path, value));
 
-    public JsonPatch Build() => _operations.Count == 0 ? JsonPatch.Empty : new JsonPatch(_operations.ToArray());
+    internal void AddRange(PatchBuilder other) => _operations.AddRange(other._operations);
+
+    internal JsonPatch Build() => _operations.Count == 0 ? JsonPatch.Empty : new JsonPatch(_operations.ToArray());
 }

@@ -1,0 +1,7 @@
+namespace Guardrails.Policies.Tests.Authoring;
+
+public enum OwnerSeverity
+{
+    Low,
+    High,
+}
