@@ -169,8 +169,7 @@ public sealed partial class EnvironmentReconciler
         {
             // Applying now would put the objects into a namespace about to disappear (an earlier Environment's, being
             // deleted): wait until it is gone, then create it afresh.
-            await WriteStatusAsync(name, environment, EnvironmentStatus.Build(environment, _time.GetUtcNow(), "Pending", generation, null, $"namespace {plan.Namespace} is still terminating; it is created afresh once it is gone", [], readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
-            return ReconcileOutcome.After(NamespaceGonePoll);
+            return await WaitForNamespaceGoneAsync(name, environment, generation, plan.Namespace, cancellationToken).ConfigureAwait(false);
         }
 
         var hash = PlanHash(plan);
@@ -190,6 +189,11 @@ public sealed partial class EnvironmentReconciler
         foreach (var planned in plan.Objects.Where(o => o.Namespace is null))
         {
             results[planned] = await ApplyStepAsync(name, planned, cancellationToken).ConfigureAwait(false);
+            if (results[planned].Deleting && planned.Kind == "Namespace")
+            {
+                // The cache had not seen the deletion yet; the server's answer has. Nothing goes into it.
+                return await WaitForNamespaceGoneAsync(name, environment, generation, plan.Namespace, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (results.Values.All(r => r.Failure is null))
@@ -219,14 +223,21 @@ public sealed partial class EnvironmentReconciler
         return outcome;
     }
 
+    private async Task<ReconcileOutcome> WaitForNamespaceGoneAsync(string name, JsonElement environment, long generation, string ns, CancellationToken cancellationToken)
+    {
+        await WriteStatusAsync(name, environment, EnvironmentStatus.Build(environment, _time.GetUtcNow(), "Pending", generation, null, $"namespace {ns} is still terminating; it is created afresh once it is gone", [], readyStatus: "False", rejected: false), cancellationToken).ConfigureAwait(false);
+        return ReconcileOutcome.After(NamespaceGonePoll);
+    }
+
     private async Task<StepResult> ApplyStepAsync(string name, PlannedObject planned, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
             using var body = JsonDocument.Parse(planned.ToJson());
-            (await _api.ApplyAsync(ProvisioningApi.PathOf(planned), body.RootElement, ProvisioningApi.FieldManager, force: true, cancellationToken).ConfigureAwait(false)).Dispose();
-            return new StepResult(new StepTiming(planned.DisplayName, Stopwatch.GetElapsedTime(started).TotalMilliseconds), null);
+            using var applied = await _api.ApplyAsync(ProvisioningApi.PathOf(planned), body.RootElement, ProvisioningApi.FieldManager, force: true, cancellationToken).ConfigureAwait(false);
+            var deleting = applied.RootElement.Child("metadata"u8).Child("deletionTimestamp"u8).AsString() is not null;
+            return new StepResult(new StepTiming(planned.DisplayName, Stopwatch.GetElapsedTime(started).TotalMilliseconds), null, deleting);
         }
         catch (Exception ex) when (ex is KubernetesApiException or HttpRequestException or IOException or TimeoutException)
         {
