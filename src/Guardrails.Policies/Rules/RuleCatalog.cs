@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Guardrails.Policies.Rules;
 
@@ -18,7 +19,16 @@ public sealed class RuleCatalog
         new ResourceRequirements.ResourceRequirementsDefinition(),
         new ImageTag.ImageTagDefinition(),
         new QuotaFits.QuotaFitsDefinition(),
+
+        // The day2 pack's rules are written on the authoring API alone, as a platform team's rule files are.
+        Authored(typeof(PdbAllowsDisruption.PdbAllowsDisruptionRule)),
+        Authored(typeof(ProbesRequired.ProbesRequiredRule)),
+        Authored(typeof(IngressTls.IngressTlsRule)),
+        Authored(typeof(ServiceType.ServiceTypeRule)),
     ]);
+
+    private static RuleTypeDefinition Authored([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] Type type) =>
+        RuleTypeDefinition.TryCreate(type, out var problem) ?? throw new InvalidOperationException(problem);
 
     public IEnumerable<string> Ids => _definitions.Keys.Order(StringComparer.Ordinal);
 

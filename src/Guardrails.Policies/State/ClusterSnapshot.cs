@@ -31,6 +31,9 @@ public sealed class ClusterSnapshot : IClusterSnapshot
     public IReadOnlyList<WorkloadSummary> ChildrenOf(string @namespace, string ownerUid) =>
         [.. _workloads.Where(w => w.Namespace == @namespace && w.Controller?.Uid == ownerUid)];
 
+    public IReadOnlyList<WorkloadSummary> WorkloadsIn(string @namespace) =>
+        [.. _workloads.Where(w => w.Namespace == @namespace)];
+
     public NamespaceInfo? GetNamespace(string name) => _namespaces.GetValueOrDefault(name);
 
     public NamespaceQuota GetQuota(string @namespace) => _quotas.GetValueOrDefault(@namespace) ?? NamespaceQuota.None;

@@ -20,6 +20,9 @@ public interface IClusterSnapshot
     /// <summary>The workloads whose controller owner has this uid (a Deployment's ReplicaSets, a CronJob's Jobs).</summary>
     IReadOnlyList<WorkloadSummary> ChildrenOf(string @namespace, string ownerUid) => [];
 
+    /// <summary>Every workload of a namespace (top-level and owned), for rules that select workloads by their pods' labels (PodDisruptionBudgets).</summary>
+    IReadOnlyList<WorkloadSummary> WorkloadsIn(string @namespace) => [];
+
     /// <summary>Why this snapshot cannot be trusted (not synced yet, watches failing), or null when it is current.</summary>
     string? Unavailable { get; }
 }

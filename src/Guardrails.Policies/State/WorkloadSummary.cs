@@ -40,6 +40,9 @@ public sealed class WorkloadSummary
     /// <summary>The selector's <c>matchLabels</c> (expressions are not kept).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Selector { get; private init; } = NoLabels;
 
+    /// <summary>The pod template's labels: what a PodDisruptionBudget's or Service's selector matches.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> PodLabels { get; private init; } = NoLabels;
+
     /// <summary><c>spec.replicas</c> (Deployments, StatefulSets, ReplicaSets, ReplicationControllers), parallelism for Jobs and CronJobs; null for DaemonSets.</summary>
     public long? Replicas { get; private init; }
 
@@ -61,6 +64,7 @@ public sealed class WorkloadSummary
         Controller = Controller,
         Labels = Labels,
         Selector = Selector,
+        PodLabels = PodLabels,
         Replicas = replicas,
         MaxSurge = MaxSurge,
         PerPod = PerPod,
@@ -109,6 +113,7 @@ public sealed class WorkloadSummary
             Selector = Pairs(spec.Child("selector"u8).Child("matchLabels"u8).ValueKind == JsonValueKind.Object
                 ? spec.Child("selector"u8).Child("matchLabels"u8)
                 : spec.Child("selector"u8)),
+            PodLabels = Pairs(spec.Child("template"u8).Child("metadata"u8).Child("labels"u8)),
             Replicas = PodCount.RunningAtOnce(workload!, item),
             MaxSurge = kind == WorkloadKind.Deployment ? PodCount.MaxSurgeText(spec) : null,
             PerPod = perPod,

@@ -41,6 +41,8 @@ internal sealed class LiveClusterSnapshot : IClusterSnapshot
     public IReadOnlyList<WorkloadSummary> ChildrenOf(string @namespace, string ownerUid) =>
         [.. Merged(@namespace).Where(w => w.Controller?.Uid == ownerUid)];
 
+    public IReadOnlyList<WorkloadSummary> WorkloadsIn(string @namespace) => [.. Merged(@namespace)];
+
     private IEnumerable<WorkloadSummary> Merged(string @namespace)
     {
         var admitted = _admitted.InNamespace(@namespace);
