@@ -1,7 +1,7 @@
 namespace Examples.Rules;
 
 /// <summary>An Ingress serves every host it routes over TLS: each rule's host is listed under some <c>spec.tls[].hosts</c>.</summary>
-[Rule("ingress-tls", Summary = "Ingresses terminate TLS for every host they route.")]
+[Rule("ingress-https", Summary = "Ingresses terminate TLS for every host they route.")]
 public sealed class IngressTls : Rule
 {
     public override Match Match { get; } = Match.Kinds("networking.k8s.io/Ingress");

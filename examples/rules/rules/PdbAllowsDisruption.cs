@@ -4,7 +4,7 @@ namespace Examples.Rules;
 /// A PodDisruptionBudget with <c>maxUnavailable: 0</c> (or <c>0%</c>), or <c>minAvailable: 100%</c>, lets no pod be
 /// evicted: <c>kubectl drain</c>, node upgrades and the cluster autoscaler wait on it forever.
 /// </summary>
-[Rule("pdb-allows-disruption", Summary = "A PodDisruptionBudget must leave room to evict at least one pod, or node drains block.")]
+[Rule("pdb-drainable", Summary = "A PodDisruptionBudget must leave room to evict at least one pod, or node drains block.")]
 public sealed class PdbAllowsDisruption : Rule
 {
     public override Match Match { get; } = Match.Kinds("policy/PodDisruptionBudget");

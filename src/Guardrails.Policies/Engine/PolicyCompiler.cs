@@ -82,7 +82,7 @@ public static class PolicyCompiler
 
                 // Parameters are validated even for disabled rules: switching a rule on must never reveal an old mistake.
                 var rule = definition.Bind(new ParameterReader(entry.Id, entry.Parameters, pack.File, entry.Line, errors));
-                if (rule is null || !pack.Enabled || !entry.Enabled || entry.Mode == EnforcementMode.Off)
+                if (rule is null || !(pack.Enabled || (pack.Name is { } name && options.EnablePacks.Contains(name, StringComparer.Ordinal))) || !entry.Enabled || entry.Mode == EnforcementMode.Off)
                 {
                     continue;
                 }

@@ -37,4 +37,26 @@ public static class EnabledRuleCheck
         var file = packs.FirstOrDefault(p => p.Enabled && p.Rules.Count == 0)?.File ?? directory;
         return new PolicyLoadResult(null, [new PackError(file, 0, why + "; to allow everything on purpose, set enabled: false on every pack")]);
     }
+
+    /// <summary>
+    /// On reload, also refuses an edit after which no rule judges anything because a pack that judged something is
+    /// gone: with a pack that ships disabled beside it (day2), deleting or emptying baseline.yaml would otherwise
+    /// read as "every pack is off on purpose". Switching a pack off in place is still accepted.
+    /// </summary>
+    public static PolicyLoadResult ApplyOnReload(PolicyLoadResult result, CompiledPolicy? previous, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Policy is not { } policy || policy.Matches.Count > 0 || previous is null || previous.Matches.Count == 0)
+        {
+            return result;
+        }
+
+        var gone = previous.Packs
+            .Where(p => p.Enabled && p.Name is not null && !policy.Packs.Any(n => n.Name == p.Name))
+            .Select(p => $"'{p.Name}'")
+            .ToList();
+        return gone.Count == 0
+            ? result
+            : new PolicyLoadResult(null, [new PackError(directory, 0, $"pack(s) {string.Join(", ", gone)} are gone from the policies directory and no enabled rule is left, so no rule would judge anything (was a pack file emptied or deleted?); to allow everything on purpose, set enabled: false on every pack")]);
+    }
 }

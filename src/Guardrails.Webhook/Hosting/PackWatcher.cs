@@ -51,7 +51,7 @@ public sealed partial class PackWatcher : BackgroundService
             return (failed, null);
         }
 
-        var result = PackDirectory.Compile(_directory, sources, _options);
+        var result = EnabledRuleCheck.ApplyOnReload(PackDirectory.Compile(_directory, sources, _options), _store.Current, _directory);
         var settings = PlatformSettingsParser.Load(sources);
         _store.Apply(result);
         if (!settings.Absent)

@@ -37,7 +37,7 @@ public sealed class RuleFileCompilerTests
     {
         var result = RuleFilePolicy.Load(TeamLabelPack, RuleFilePolicy.RuleFile("other-label", ""));
 
-        result.Errors.ShouldHaveSingleItem().Message.ShouldStartWith("unknown rule id 'team-label' (known: image-tag, other-label, ");
+        result.Errors.ShouldHaveSingleItem().Message.ShouldStartWith("unknown rule id 'team-label' (known: image-tag, ingress-tls, other-label, pdb-allows-disruption, ");
     }
 
     [Theory]
@@ -56,8 +56,8 @@ public sealed class RuleFileCompilerTests
     {
         var policy = RuleFilePolicy.Examples();
 
-        policy.RulesFor("policy", "PodDisruptionBudget").ShouldBe(["pdb-allows-disruption"]);
-        policy.RulesFor("networking.k8s.io", "Ingress").ShouldBe(["require-team-label", "ingress-tls"]);
+        policy.RulesFor("policy", "PodDisruptionBudget").ShouldBe(["pdb-drainable"]);
+        policy.RulesFor("networking.k8s.io", "Ingress").ShouldBe(["require-team-label", "ingress-https"]);
         policy.RulesFor("stable.example.com", "CronTab").ShouldBe(["require-team-label"]);
 
         var verdict = policy.Evaluate("""

@@ -15,7 +15,9 @@ public sealed class Day2PackTests
 {
     private const string Sequence = "v1.26/09-pdb-hpa-service-ingress-networkpolicy/";
 
-    private static string ShippedPack => File.ReadAllText(Path.Combine(RepoPaths.Policies, "day2.yaml"));
+    /// <summary>The shipped pack switched on (it ships disabled): still opt-in by namespace label and in Warn.</summary>
+    private static string ShippedPack => File.ReadAllText(Path.Combine(RepoPaths.Policies, "day2.yaml"))
+        .Replace("enabled: false", "enabled: true", StringComparison.Ordinal);
 
     /// <summary>The shipped pack with every rule switched to Enforce, as a team does once the warnings are gone.</summary>
     private static string EnforcedPack => ShippedPack.Replace("mode: Warn", "mode: Enforce", StringComparison.Ordinal);
@@ -47,7 +49,7 @@ public sealed class Day2PackTests
     }
 
     [Fact]
-    public async Task The_shipped_pack_warns_about_the_recorded_deployment_without_a_readiness_probe_and_allows_it()
+    public async Task The_shipped_pack_once_enabled_warns_about_the_recorded_deployment_without_a_readiness_probe_and_allows_it()
     {
         await using var harness = await StartAsync(ShippedPack);
         using var client = harness.Guardrails.CreateClient();

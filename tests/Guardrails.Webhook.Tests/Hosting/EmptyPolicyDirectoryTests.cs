@@ -44,14 +44,14 @@ public sealed class EmptyPolicyDirectoryTests
             packs = JsonNode.Parse(await client.GetStringAsync("/api/v1/packs", TestContext.Current.CancellationToken));
             return packs!["state"]!.GetValue<string>() == "serving-last-good";
         }, "the reload was not refused");
-        packs!["packs"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ShouldBe(["baseline"]);
+        packs!["packs"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ShouldBe(["baseline", "day2"]);
         packs["lastErrors"]!.AsArray().ShouldHaveSingleItem()!["message"]!.GetValue<string>()
-            .ShouldStartWith("no RulePack document in the policies directory, so no rule would judge anything");
+            .ShouldStartWith("pack(s) 'baseline' are gone from the policies directory and no enabled rule is left, so no rule would judge anything");
         (await ValidateUntaggedPodAsync(client)).Allowed.ShouldBeFalse();
         (await client.GetStringAsync("/readyz", TestContext.Current.CancellationToken)).ShouldBe("ready");
         (await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken)).ShouldContain("""guardrails_pack_reloads_total{otel_scope_name="Guardrails",result="failure"} 1""");
         server.Logs.Lines.ShouldContain(line => (line.Contains(" Warning ", StringComparison.Ordinal) || line.Contains(" Error ", StringComparison.Ordinal))
-            && line.Contains("no RulePack document", StringComparison.Ordinal));
+            && line.Contains("are gone from the policies directory", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -223,6 +223,6 @@ public sealed class PlatformSettingsTests
         var result = PackDirectory.Load(RepoPaths.Policies);
 
         result.Errors.ShouldBeEmpty();
-        result.Policy!.Packs.Select(p => p.Name).ShouldBe(["baseline"]);
+        result.Policy!.Packs.Select(p => p.Name).ShouldBe(["baseline", "day2"]);
     }
 }

@@ -42,7 +42,7 @@ public sealed class CustomRuleDoorsTests : IAsyncLifetime
     [Fact]
     public async Task A_custom_rule_denies_with_the_same_violation_at_validate_dry_run_check_and_test()
     {
-        const string Expected = "[pdb-allows-disruption] spec.maxUnavailable (0): PodDisruptionBudget web allows no pod to be unavailable, so no node running its pods can be drained";
+        const string Expected = "[pdb-drainable] spec.maxUnavailable (0): PodDisruptionBudget web allows no pod to be unavailable, so no node running its pods can be drained";
         var review = BlockingPdbReview();
         var pdb = review["request"]!["object"]!;
         using var client = _server.CreateClient();
@@ -66,7 +66,7 @@ public sealed class CustomRuleDoorsTests : IAsyncLifetime
             using var checkOut = new StringWriter();
             using var checkErr = new StringWriter();
             CheckRunner.Run(new CheckOptions([file], Examples, null, "text", null), new StringReader(""), checkOut, checkErr).ShouldBe(ExitCodes.Denied, checkErr.ToString());
-            checkOut.ToString().ShouldContain("[pdb-allows-disruption] spec.maxUnavailable = 0\n        PodDisruptionBudget web allows no pod to be unavailable, so no node running its pods can be drained");
+            checkOut.ToString().ShouldContain("[pdb-drainable] spec.maxUnavailable = 0\n        PodDisruptionBudget web allows no pod to be unavailable, so no node running its pods can be drained");
 
             var policies = Path.Combine(dir, "policies");
             GuardrailsServer.CopyPolicies(Examples, policies);
@@ -103,7 +103,7 @@ public sealed class CustomRuleDoorsTests : IAsyncLifetime
 
         response.Allowed.ShouldBeFalse();
         response.Message!.ShouldContain("[require-team-label] metadata.labels.team (unset): Ingress web has no 'team' label, so nobody owns it");
-        response.Warnings.ShouldContain(w => w.Contains("[ingress-tls] spec.tls (unset): Ingress web has no tls section"));
+        response.Warnings.ShouldContain(w => w.Contains("[ingress-https] spec.tls (unset): Ingress web has no tls section"));
     }
 
     [Fact]

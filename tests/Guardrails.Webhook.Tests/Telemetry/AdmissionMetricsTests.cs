@@ -28,7 +28,7 @@ public sealed class AdmissionMetricsTests
         metrics.ShouldContain("""guardrails_request_duration_seconds_bucket{otel_scope_name="Guardrails",door="admission",kind="Pod",operation="validate",verdict="denied",le="5E-05"}""");
         metrics.ShouldContain("""guardrails_request_duration_seconds_count{otel_scope_name="Guardrails",door="admission",kind="Pod",operation="validate",verdict="denied"} 3""");
         metrics.ShouldContain("""guardrails_pack_reloads_total{otel_scope_name="Guardrails",result="success"} 1""");
-        metrics.ShouldContain("""guardrails_packs_loaded{otel_scope_name="Guardrails"} 1""");
+        metrics.ShouldContain("""guardrails_packs_loaded{otel_scope_name="Guardrails"} 2""");
     }
 
     [Fact]

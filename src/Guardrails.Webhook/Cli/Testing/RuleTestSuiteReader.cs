@@ -30,7 +30,13 @@ public static class RuleTestSuiteReader
                 throw new RuleTestSuiteException($"{file}: spec.cases must list at least one case");
             }
 
-            return new RuleTestSuite(file, name, cases.Select((c, i) => ReadCase(file, i + 1, c)).ToList());
+            var enablePacks = root["spec"]?["enablePacks"] switch
+            {
+                null => [],
+                JsonArray list when list.All(p => p is JsonValue v && v.TryGetValue<string>(out _)) => list.Select(p => p!.GetValue<string>()).ToList(),
+                _ => throw new RuleTestSuiteException($"{file}: spec.enablePacks must be a list of pack names"),
+            };
+            return new RuleTestSuite(file, name, cases.Select((c, i) => ReadCase(file, i + 1, c)).ToList()) { EnablePacks = enablePacks };
         }
         finally
         {

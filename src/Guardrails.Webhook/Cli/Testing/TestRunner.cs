@@ -52,10 +52,22 @@ public static class TestRunner
         var results = new List<RuleTestResult>();
         foreach (var suite in suites)
         {
+            var policy = load.Policy;
+            if (suite.EnablePacks.Count > 0)
+            {
+                if (suite.EnablePacks.FirstOrDefault(name => !load.Policy.Packs.Any(p => p.Name == name)) is { } missing)
+                {
+                    stderr.WriteLine($"guardrails: invalid test suite: {suite.File}: spec.enablePacks names pack '{missing}', which {directory} does not hold");
+                    return ExitCodes.InvalidInput;
+                }
+
+                policy = PackDirectory.Load(directory, new Policies.Engine.PolicyOptions { EnablePacks = suite.EnablePacks }).Policy!;
+            }
+
             stdout.WriteLine($"{suite.Name} ({suite.File})");
             foreach (var testCase in suite.Cases)
             {
-                var result = RuleTestRunner.Run(load.Policy, suite, testCase);
+                var result = RuleTestRunner.Run(policy, suite, testCase);
                 results.Add(result);
                 stdout.WriteLine($"  {(result.Passed ? "pass" : "FAIL")}  {testCase.Name}");
                 foreach (var difference in result.Differences)

@@ -51,6 +51,38 @@ public sealed class TestCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_shipped_suites_pass_with_the_disabled_day2_pack_judged_as_enabled()
+    {
+        var (exit, output, error) = Test(directory: RepoPaths.Policies);
+
+        exit.ShouldBe(ExitCodes.Allowed, output + error);
+        output.ShouldContain("day2 (");
+        output.ShouldContain("  pass  a PodDisruptionBudget whose minAvailable equals its Deployment's replicas is reported");
+        output.ShouldEndWith(" passed, 0 failed" + Environment.NewLine);
+    }
+
+    [Fact]
+    public void A_suite_enabling_a_pack_the_directory_does_not_hold_is_invalid_with_exit_2()
+    {
+        File.WriteAllText(Path.Combine(_dir, "tests", "ghost.yaml"), """
+            apiVersion: guardrails.dev/v1alpha1
+            kind: RuleTestSuite
+            metadata: { name: ghost }
+            spec:
+              enablePacks: [day3]
+              cases:
+                - name: anything
+                  object: { apiVersion: v1, kind: Service, metadata: { name: web, namespace: team-a } }
+                  expect: { verdict: allowed }
+            """);
+
+        var (exit, _, error) = Test();
+
+        exit.ShouldBe(ExitCodes.InvalidInput);
+        error.ShouldContain("spec.enablePacks names pack 'day3'");
+    }
+
+    [Fact]
     public void The_first_rule_of_docs_rules_md_compiles_and_passes_its_suite()
     {
         var guide = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "rules.md"));
@@ -81,7 +113,7 @@ public sealed class TestCommandTests : IDisposable
     public void A_failing_case_exits_1_showing_expected_and_got()
     {
         Suite("wrong.yaml", UnlabelledService + """
-                  expect: { verdict: allowed, rules: [ingress-tls] }
+                  expect: { verdict: allowed, rules: [ingress-https] }
             """);
 
         var (exit, output, stderr) = Test();
@@ -89,7 +121,7 @@ public sealed class TestCommandTests : IDisposable
         exit.ShouldBe(ExitCodes.Denied, stderr);
         output.ShouldContain("  FAIL  an unlabelled Service");
         output.ShouldContain("        verdict: expected allowed, got denied:\n        [require-team-label] metadata.labels.team (unset): Service web has no 'team' label, so nobody owns it.");
-        output.ShouldContain("        rules: expected [ingress-tls], got [require-team-label]");
+        output.ShouldContain("        rules: expected [ingress-https], got [require-team-label]");
         output.ShouldEndWith("11 passed, 1 failed" + Environment.NewLine);
     }
 
