@@ -53,18 +53,7 @@ public static class AdmissionCore
             metrics.RecordStaleState(cluster.IsSynced ? "watch-failing" : "not-synced");
         }
 
-        var request = new EvaluationRequest
-        {
-            Group = review.Group,
-            Kind = review.Kind,
-            Operation = review.Operation,
-            Namespace = review.Namespace,
-            Name = review.Name,
-            SubResource = review.SubResource,
-            Object = review.Object,
-            OldObject = review.OldObject,
-            Cluster = state,
-        };
+        var request = review.ToEvaluationRequest(state);
 
         try
         {

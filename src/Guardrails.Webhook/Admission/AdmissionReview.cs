@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Guardrails.Policies.Engine;
+using Guardrails.Policies.State;
 
 namespace Guardrails.Webhook.Admission;
 
@@ -58,5 +59,19 @@ public sealed class AdmissionReview : IDisposable
     public JsonElement OldObject { get; }
 
     /// <summary>Frees the request bytes' document when this review owns it (read from a body, not from an element).</summary>
+    /// <summary>What the engine judges for this review: the one mapping every door uses, so they cannot drift apart.</summary>
+    public EvaluationRequest ToEvaluationRequest(IClusterSnapshot cluster) => new()
+    {
+        Group = Group,
+        Kind = Kind,
+        Operation = Operation,
+        Namespace = Namespace,
+        Name = Name,
+        SubResource = SubResource,
+        Object = Object,
+        OldObject = OldObject,
+        Cluster = cluster,
+    };
+
     public void Dispose() => _document?.Dispose();
 }

@@ -114,18 +114,7 @@ public static class ManifestEvaluator
 
         using (review)
         {
-            return Judge(policy, source, manifest.Number, new EvaluationRequest
-            {
-                Group = review.Group,
-                Kind = review.Kind,
-                Operation = review.Operation,
-                Namespace = review.Namespace,
-                Name = review.Name,
-                SubResource = review.SubResource,
-                Object = review.Object,
-                OldObject = review.OldObject,
-                Cluster = cluster,
-            });
+            return Judge(policy, source, manifest.Number, review.ToEvaluationRequest(cluster));
         }
     }
 }
