@@ -24,10 +24,22 @@ public sealed class ChartDeploymentTests
     public void The_pod_knows_its_name_for_the_provisioning_lease_and_its_namespace()
     {
         var env = Container()["env"].ShouldBeOfType<YamlSequenceNode>().Children.Cast<YamlMappingNode>()
+            .Where(e => e.Children.ContainsKey(new YamlScalarNode("valueFrom")))
             .ToDictionary(e => ((YamlScalarNode)e["name"]).Value!, e => ((YamlScalarNode)((YamlMappingNode)((YamlMappingNode)e["valueFrom"])["fieldRef"])["fieldPath"]).Value);
 
         env["POD_NAME"].ShouldBe("metadata.name");
         env["POD_NAMESPACE"].ShouldBe("metadata.namespace");
+    }
+
+    [Fact]
+    public void The_chart_keeps_ASP_NET_Core_request_logs_off_and_decisions_at_Information()
+    {
+        var env = Container()["env"].ShouldBeOfType<YamlSequenceNode>().Children.Cast<YamlMappingNode>()
+            .Where(e => e.Children.ContainsKey(new YamlScalarNode("value")))
+            .ToDictionary(e => ((YamlScalarNode)e["name"]).Value!, e => ((YamlScalarNode)e["value"]).Value);
+
+        env["Logging__LogLevel__Default"].ShouldBe("Information");
+        env["Logging__LogLevel__Microsoft.AspNetCore"].ShouldBe("Warning");
     }
 
     private static YamlMappingNode Container()

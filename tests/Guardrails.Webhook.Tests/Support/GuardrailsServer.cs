@@ -35,8 +35,9 @@ internal sealed class GuardrailsServer : IAsyncDisposable
 
     public X509Certificate2 CaCertificate => X509Certificate2.CreateFromPem(App.Services.GetRequiredService<ServingCertificateProvider>().CaBundlePem);
 
+    /// <param name="logging">Replaces the test's quiet recorder setup, to see the product's own default log filters.</param>
     /// <param name="copyFrom">A policies directory to copy whole (packs, rules/*.cs, tests/) instead of the shipped packs.</param>
-    public static async Task<GuardrailsServer> StartAsync(Func<ServeOptions, ServeOptions>? configure = null, string? packs = null, Action<WebApplication>? beforeStart = null, string? copyFrom = null)
+    public static async Task<GuardrailsServer> StartAsync(Func<ServeOptions, ServeOptions>? configure = null, string? packs = null, Action<WebApplication>? beforeStart = null, string? copyFrom = null, Action<ILoggingBuilder>? logging = null, string[]? hostArgs = null)
     {
         var root = Directory.CreateTempSubdirectory("guardrails-test-").FullName;
         var policies = Path.Combine(root, "policies");
@@ -67,16 +68,16 @@ internal sealed class GuardrailsServer : IAsyncDisposable
         };
         options = configure?.Invoke(options) ?? options;
         var recorder = new LogRecorder();
-        var app = GuardrailsHost.Build(options, logging: logging =>
+        var app = GuardrailsHost.Build(options, hostArgs, logging: logging ?? (builder =>
         {
             // No console: dozens of servers writing to one test process's stderr can fill the console logger's
             // queue, and a full queue blocks whoever logs. The recorder keeps what a failing test needs.
-            logging.ClearProviders();
-            logging.SetMinimumLevel(LogLevel.Warning);
-            logging.AddFilter<LogRecorder>("Guardrails", LogLevel.Debug);
-            logging.AddFilter<LogRecorder>("Microsoft", LogLevel.Error);
-            logging.AddProvider(recorder);
-        });
+            builder.ClearProviders();
+            builder.SetMinimumLevel(LogLevel.Warning);
+            builder.AddFilter<LogRecorder>("Guardrails", LogLevel.Debug);
+            builder.AddFilter<LogRecorder>("Microsoft", LogLevel.Error);
+            builder.AddProvider(recorder);
+        }));
         beforeStart?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
