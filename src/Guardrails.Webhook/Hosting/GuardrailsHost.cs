@@ -145,7 +145,10 @@ public static class GuardrailsHost
             services.GetRequiredService<IClusterStateSource>(),
             metrics,
             services.GetRequiredService<EnvironmentPreCheckService>(),
-            services.GetService<RefusalEvents>());
+            services.GetService<RefusalEvents>(),
+            services.GetRequiredService<IExceptionSource>(),
+            services.GetService<Exceptions.IApprovalCheck>(),
+            services.GetRequiredService<TimeProvider>());
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Admission");
         var chain = core.WithDeadline().WithMetrics(metrics).WithTracing().WithLogging(logger);
         return new AdmissionPipeline(chain, chain);
