@@ -25,7 +25,8 @@ public static class GuardrailsHost
 
     /// <exception cref="ValidationException">The options are invalid; every reason is in the message.</exception>
     /// <exception cref="PolicyLoadException">The rule packs are invalid at startup.</exception>
-    public static WebApplication Build(ServeOptions options, string[]? args = null, Action<ILoggingBuilder>? logging = null)
+    /// <param name="overrides">Replaces services after Guardrails' own are added (tests: a manual clock).</param>
+    public static WebApplication Build(ServeOptions options, string[]? args = null, Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? overrides = null)
     {
         new ServeOptionsValidator().ValidateAndThrow(options);
 
@@ -101,6 +102,7 @@ public static class GuardrailsHost
         services.AddGuardrailsTelemetry();
         services.AddProblemDetails();
         services.AddOpenApi();
+        overrides?.Invoke(services);
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions
