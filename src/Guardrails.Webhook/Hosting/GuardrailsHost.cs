@@ -4,6 +4,7 @@ using Guardrails.Webhook.Admission;
 using Guardrails.Webhook.Admission.Refusals;
 using Guardrails.Webhook.Cluster;
 using Guardrails.Webhook.DryRun;
+using Guardrails.Webhook.Exceptions;
 using Guardrails.Webhook.Hosting.Tls;
 using Guardrails.Webhook.Provisioning;
 using Guardrails.Webhook.Telemetry;
@@ -98,6 +99,7 @@ public static class GuardrailsHost
             sp.GetRequiredService<ILogger<PackWatcher>>(),
             options.PackReloadInterval));
         services.AddHostedService(sp => sp.GetRequiredService<PackWatcher>());
+        services.AddSingleton<Exceptions.ExceptionStatusBoard>();
         services.AddSingleton(BuildPipeline);
         services.AddGuardrailsTelemetry();
         services.AddProblemDetails();
@@ -115,6 +117,8 @@ public static class GuardrailsHost
         var store = app.Services.GetRequiredService<PolicyStore>();
         store.Reloaded += result => metrics.RecordPackReload(result.Succeeded);
         metrics.SetLoadedPackCount(() => store.Current?.Packs.Count ?? 0);
+        var exceptionBoard = app.Services.GetRequiredService<Exceptions.ExceptionStatusBoard>();
+        metrics.SetActiveExceptions(exceptionBoard.ActiveByNamespaceAndRule);
 
         var initial = app.Services.GetRequiredService<PackWatcher>().LoadInitial();
         if (!initial.Succeeded)
@@ -128,6 +132,7 @@ public static class GuardrailsHost
         app.MapAdmission();
         app.MapDryRun();
         app.MapEnvironments();
+        app.MapExceptions();
         app.MapHealth();
         app.MapGuardrailsMetrics("/metrics");
         app.MapOpenApi("/openapi/{documentName}.json");

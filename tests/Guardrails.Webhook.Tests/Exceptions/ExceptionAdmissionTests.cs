@@ -153,4 +153,39 @@ public sealed class ExceptionAdmissionTests
         admitted.Allowed.ShouldBeTrue(admitted.Message);
         admitted.AuditAnnotations["resource-requirements.exception"].ShouldContain("requested by dev@example.com, approved by lead@example.com");
     }
+
+    [Fact]
+    public async Task Exceptions_are_listed_with_their_state_and_time_left_and_counted_by_namespace_and_rule()
+    {
+        await using var harness = await ExceptionHarness.StartAsync();
+        var (_, _, root) = await harness.ApplyAsync(ExceptionHarness.Exception("root", "run-as-non-root", harness.Now.AddHours(2)), "dev@example.com");
+        await harness.StoreAsync(root);
+        var (_, _, pending) = await harness.ApplyAsync(ExceptionHarness.Exception("no-limit", "resource-requirements", harness.Now.AddHours(48), fields: "limits.memory"), "dev@example.com");
+        await harness.StoreAsync(pending);
+
+        var list = System.Text.Json.Nodes.JsonNode.Parse(await harness.Client.GetStringAsync("/api/v1/exceptions", TestContext.Current.CancellationToken))!;
+
+        list["count"]!.GetValue<int>().ShouldBe(2);
+        var items = list["exceptions"]!.AsArray();
+        items.Select(i => $"{i!["name"]} {i["state"]} {i["requestedBy"]} {i["secondsLeft"]}").ShouldBe(["no-limit PendingApproval dev@example.com 172800", "root Active dev@example.com 7200"]);
+        items[0]!["reasons"]!.AsArray().ShouldHaveSingleItem()!.GetValue<string>().ShouldContain("beyond the 24h allowed: needs approval");
+        var active = System.Text.Json.Nodes.JsonNode.Parse(await harness.Client.GetStringAsync("/api/v1/exceptions?state=active", TestContext.Current.CancellationToken))!;
+        active["count"]!.GetValue<int>().ShouldBe(1);
+        using var bad = await harness.Client.GetAsync("/api/v1/exceptions?state=maybe", TestContext.Current.CancellationToken);
+        ((int)bad.StatusCode).ShouldBe(400);
+
+        (await ActiveAsync(harness)).ShouldBe(["default run-as-non-root 1"]);
+
+        harness.Clock.Advance(TimeSpan.FromHours(2));
+        (await ActiveAsync(harness)).ShouldBeEmpty();
+    }
+
+    private static async Task<List<string>> ActiveAsync(ExceptionHarness harness)
+    {
+        var text = await harness.Client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        return [.. text.Split('\n')
+            .Where(l => l.StartsWith("guardrails_exceptions_active{", StringComparison.Ordinal))
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, "namespace=\"([^\"]*)\".*rule=\"([^\"]*)\"\\} (\\d+)"))
+            .Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value} {m.Groups[3].Value}")];
+    }
 }
