@@ -39,6 +39,7 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton<IExceptionSource>(sp => sp.GetRequiredService<ExceptionCache>());
         services.AddSingleton<Exceptions.IApprovalCheck, Exceptions.SubjectAccessApprovalCheck>();
         services.AddHostedService<ClusterWatcher>();
+        services.AddHostedService<Exceptions.ExceptionStatusWriter>();
         services.AddSingleton<WebhookConfigurationSync>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookConfigurationSync>());
 

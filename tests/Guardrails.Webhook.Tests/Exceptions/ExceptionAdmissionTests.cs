@@ -180,6 +180,28 @@ public sealed class ExceptionAdmissionTests
         (await ActiveAsync(harness)).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Status_and_events_follow_the_exception_and_an_expired_one_is_deleted_after_the_packs_grace()
+    {
+        await using var harness = await ExceptionHarness.StartAsync();
+        var expires = harness.Now.AddHours(2);
+        var (_, _, root) = await harness.ApplyAsync(ExceptionHarness.Exception("root", "run-as-non-root", expires), "dev@example.com");
+        await harness.StoreAsync(root);
+        var server = harness.Live.Bed.Server;
+        const string path = "/apis/guardrails.dev/v1alpha1/namespaces/default/policyexceptions/root";
+        string? State() => server.Get(path)?["status"]?["state"]?.GetValue<string>();
+        List<string> Reasons() => [.. server.List("/api/v1/namespaces/default/events").Where(e => e["involvedObject"]?["name"]?.GetValue<string>() == "root").Select(e => e["reason"]!.GetValue<string>())];
+
+        await Cluster.LiveStateHarness.EventuallyAsync(() => Task.FromResult(State() == "Active" && Reasons().Contains("ExceptionActive")), "status Active and an ExceptionActive event");
+
+        harness.Clock.Advance(expires - harness.Now);
+        await Cluster.LiveStateHarness.EventuallyAsync(() => Task.FromResult(State() == "Expired" && Reasons().Contains("ExceptionEnded")), "status Expired and an ExceptionEnded event");
+        server.Get(path).ShouldNotBeNull("kept during the pack's deleteExpiredAfter (1h)");
+
+        harness.Clock.Advance(TimeSpan.FromHours(1));
+        await Cluster.LiveStateHarness.EventuallyAsync(() => Task.FromResult(server.Get(path) is null), "deleted once the grace passed");
+    }
+
     private static async Task<List<string>> ActiveAsync(ExceptionHarness harness)
     {
         var text = await harness.Client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
