@@ -212,10 +212,16 @@ public static class ManifestReader
         {
             return (null, new Manifest(number, ex.Line ?? 1, null, ex.Message));
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        catch (Exception ex) when (window.ParserFaulted && ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
         {
             // What YamlDotNet's scanner throws on some malformed input instead of a YamlException.
             return (null, new Manifest(number, (int)window.LastLine, null, $"invalid YAML near line {window.LastLine}: {ex.Message}"));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // What YamlDotNet's loader throws on some malformed input instead of a YamlException: said as one.
+            var failure = new YamlException(ex.Message, ex);
+            return (null, new Manifest(number, (int)failure.Start.Line, null, $"invalid YAML at line {failure.Start.Line}, column {failure.Start.Column}: {ex.Message}"));
         }
     }
 

@@ -18,6 +18,7 @@ internal sealed class YamlDocumentWindow : IParser
     private ParsingEvent? _current;
     private int _depth;
     private bool _started;
+    private bool _innerAhead;
 
     public YamlDocumentWindow(string text)
     {
@@ -83,6 +84,10 @@ internal sealed class YamlDocumentWindow : IParser
 
                 return true;
             case State.StreamEnd:
+                // Moving past the document's end, as the loader does on a whole stream: an error in what follows
+                // (text after an implicit end, say) belongs to this document and fails it, as it fails the load.
+                _innerAhead = true;
+                InnerMoveNext();
                 _current = new StreamEnd();
                 _state = State.Done;
                 return true;
@@ -97,6 +102,14 @@ internal sealed class YamlDocumentWindow : IParser
         {
             _started = true;
             if (!InnerMoveNext())
+            {
+                return false;
+            }
+        }
+        else if (_innerAhead)
+        {
+            _innerAhead = false;
+            if (_inner.Current is null or StreamEnd)
             {
                 return false;
             }
@@ -117,9 +130,22 @@ internal sealed class YamlDocumentWindow : IParser
         return true;
     }
 
+    /// <summary>The parser itself (not the loader) threw something other than a YamlException.</summary>
+    public bool ParserFaulted { get; private set; }
+
     private bool InnerMoveNext()
     {
-        var moved = _inner.MoveNext();
+        bool moved;
+        try
+        {
+            moved = _inner.MoveNext();
+        }
+        catch (Exception ex) when (ex is not YamlException)
+        {
+            ParserFaulted = true;
+            throw;
+        }
+
         if (moved && _inner.Current is { } current)
         {
             LastLine = current.Start.Line;
