@@ -17,14 +17,10 @@ public static class ManifestEvaluator
     /// <param name="format">How the text is written (the Content-Type or the file's extension says); sniffed when nothing does.</param>
     public static IReadOnlyList<ObjectResult> Evaluate(CompiledPolicy policy, string source, string text, IClusterSnapshot cluster, string? namespaceOverride = null, PreviousObjects? previous = null, ManifestFormat format = ManifestFormat.Sniff)
     {
-        var results = new List<ObjectResult>();
         var manifests = ManifestReader.Read(text, format);
         try
         {
-            foreach (var manifest in manifests)
-            {
-                results.Add(EvaluateOne(policy, source, manifest, cluster, namespaceOverride, previous ?? PreviousObjects.None));
-            }
+            return Evaluate(policy, source, manifests, cluster, namespaceOverride, previous);
         }
         finally
         {
@@ -33,8 +29,35 @@ public static class ManifestEvaluator
                 manifest.Dispose();
             }
         }
+    }
+
+    /// <summary>Documents read already (the dry-run door reads a body once, for its cluster state and its objects); the caller disposes them.</summary>
+    public static IReadOnlyList<ObjectResult> Evaluate(CompiledPolicy policy, string source, IReadOnlyList<Manifest> manifests, IClusterSnapshot cluster, string? namespaceOverride = null, PreviousObjects? previous = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifests);
+        var results = new List<ObjectResult>(manifests.Count);
+        foreach (var manifest in manifests)
+        {
+            results.Add(EvaluateOne(policy, source, manifest, cluster, namespaceOverride, previous ?? PreviousObjects.None));
+        }
 
         return results;
+    }
+
+    /// <summary>
+    /// Each document judged as it is read (<c>guardrails check</c>, with <see cref="ManifestReader.Stream"/>) and
+    /// disposed once the next is asked for: write each result before moving on.
+    /// </summary>
+    public static IEnumerable<ObjectResult> EvaluateEach(CompiledPolicy policy, string source, IEnumerable<Manifest> manifests, IClusterSnapshot cluster, string? namespaceOverride = null, PreviousObjects? previous = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifests);
+        foreach (var manifest in manifests)
+        {
+            using (manifest)
+            {
+                yield return EvaluateOne(policy, source, manifest, cluster, namespaceOverride, previous ?? PreviousObjects.None);
+            }
+        }
     }
 
     private static ObjectResult EvaluateOne(CompiledPolicy policy, string source, Manifest manifest, IClusterSnapshot cluster, string? namespaceOverride, PreviousObjects previous)
