@@ -16,7 +16,7 @@ internal sealed class SimpleYamlConverter
     // Deeper than this is left to YamlDotNet, which refuses past ReadLimits.MaxDepth with the limit's own message.
     private const int MaxDepth = 64;
 
-    private readonly List<List<string>> _keysByDepth = [];
+    private readonly List<List<(int Start, int Length)>> _keysByDepth = [];
     private string _text = "";
     private Utf8JsonWriter _writer = null!;
     private int _end;
@@ -110,13 +110,18 @@ internal sealed class SimpleYamlConverter
         _writer.WriteStartObject();
         while (true)
         {
-            if (!TryKey(at, out var key, out var afterColon) || Contains(keys, key))
+            if (!TryKeyEnd(at, out var keyEnd, out var afterColon))
             {
                 return false;
             }
 
-            keys.Add(key);
-            _writer.WritePropertyName(key);
+            var key = (at, keyEnd - at);
+            if (!TryAddKey(keys, key))
+            {
+                return false;
+            }
+
+            WritePropertyName(at, key);
             var valueAt = SkipSpaces(afterColon);
             if (valueAt == _lineEnd || _text[valueAt] == '#' && valueAt > afterColon)
             {
@@ -243,29 +248,10 @@ internal sealed class SimpleYamlConverter
     /// <summary>Whether the content at <paramref name="at"/> is <c>key: ...</c> (a plain or quoted key and a colon).</summary>
     private bool LooksLikeKey(int at) => TryKeyEnd(at, out _, out _);
 
-    private bool TryKey(int at, out string key, out int afterColon)
+    private void WritePropertyName(int at, (int Start, int Length) key)
     {
-        key = "";
-        if (!TryKeyEnd(at, out var keyEnd, out afterColon))
-        {
-            return false;
-        }
-
-        var c = _text[at];
-        if (c == '"')
-        {
-            key = _text.Substring(at + 1, keyEnd - at - 2);
-        }
-        else if (c == '\'')
-        {
-            key = _text.Substring(at + 1, keyEnd - at - 2).Replace("''", "'", StringComparison.Ordinal);
-        }
-        else
-        {
-            key = _text.Substring(at, keyEnd - at);
-        }
-
-        return true;
+        // Quoted keys come here without escapes ('' in a single-quoted one is left to YamlDotNet).
+        _writer.WritePropertyName(_text[at] is '"' or '\'' ? _text.AsSpan(key.Start + 1, key.Length - 2) : _text.AsSpan(key.Start, key.Length));
     }
 
     /// <summary>Finds where a key ends and the colon after it; false when this is not a key this reader understands.</summary>
@@ -276,7 +262,7 @@ internal sealed class SimpleYamlConverter
         int colon;
         if (c is '"' or '\'')
         {
-            if (!TryQuotedEnd(at, out var close))
+            if (!TryQuotedEnd(at, out var close) || c == '\'' && _text.AsSpan(at + 1, close - at - 1).Contains('\''))
             {
                 return false;
             }
@@ -402,7 +388,7 @@ internal sealed class SimpleYamlConverter
 
         var mapping = _text[at] == '{';
         var close = mapping ? '}' : ']';
-        List<string>? keys = null;
+        List<(int Start, int Length)>? keys = null;
         if (mapping)
         {
             keys = KeysAt(_depth);
@@ -429,18 +415,19 @@ internal sealed class SimpleYamlConverter
 
             if (mapping)
             {
-                if (!TryFlowScalar(ref at, out var key, out var quoted) || key.Length == 0 && !quoted || Contains(keys!, key))
+                var keyAt = at;
+                if (!TryFlowScalar(ref at, out var key, out var quoted) || key.Length == 0 && !quoted || !TryAddKey(keys!, key)
+                    || quoted && _text[keyAt] == '\'' && _text.AsSpan(key.Start + 1, key.Length - 2).Contains('\''))
                 {
                     return false;
                 }
 
-                keys!.Add(key);
                 if (at + 1 >= _lineEnd || _text[at] != ':' || _text[at + 1] != ' ')
                 {
                     return false;
                 }
 
-                _writer.WritePropertyName(key);
+                WritePropertyName(keyAt, key);
                 at = SkipSpaces(at + 1);
                 if (at < _lineEnd && _text[at] is ',' or '}')
                 {
@@ -504,6 +491,7 @@ internal sealed class SimpleYamlConverter
             return TryFlow(ref at);
         }
 
+        var valueAt = at;
         if (!TryFlowScalar(ref at, out var text, out var quoted))
         {
             return false;
@@ -517,20 +505,21 @@ internal sealed class SimpleYamlConverter
 
         if (quoted)
         {
-            _writer.WriteStringValue(text);
+            WriteQuoted(valueAt, text.Start + text.Length - 1);
         }
         else
         {
-            WritePlain(text);
+            WritePlain(_text.AsSpan(text.Start, text.Length));
         }
 
         return true;
     }
 
     /// <summary>A scalar inside a flow collection: quoted, or plain up to <c>, ] } :</c>; <paramref name="at"/> moves past it (trailing spaces skipped).</summary>
-    private bool TryFlowScalar(ref int at, out string text, out bool quoted)
+    /// <param name="text">The scalar's characters, quotes included when it is quoted.</param>
+    private bool TryFlowScalar(ref int at, out (int Start, int Length) text, out bool quoted)
     {
-        text = "";
+        text = default;
         var c = _text[at];
         quoted = c is '"' or '\'';
         if (quoted)
@@ -540,7 +529,7 @@ internal sealed class SimpleYamlConverter
                 return false;
             }
 
-            text = c == '"' ? _text.Substring(at + 1, close - at - 1) : _text.Substring(at + 1, close - at - 1).Replace("''", "'", StringComparison.Ordinal);
+            text = (at, close + 1 - at);
             at = SkipSpaces(close + 1);
             return true;
         }
@@ -589,7 +578,7 @@ internal sealed class SimpleYamlConverter
             return false;
         }
 
-        text = _text.Substring(at, last + 1 - at);
+        text = (at, last + 1 - at);
         at = i;
         return true;
     }
@@ -669,7 +658,7 @@ internal sealed class SimpleYamlConverter
                 break;
         }
 
-        if (value.Length <= 400 && YamlModelWriter.IsJsonNumber(value) && decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        if (value.Length <= 400 && (char.IsAsciiDigit(value[0]) || value[0] is '-' or '+') && YamlModelWriter.IsJsonNumber(value) && decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
         {
             _writer.WriteRawValue(value.TrimStart('+'), skipInputValidation: false);
             return;
@@ -695,25 +684,36 @@ internal sealed class SimpleYamlConverter
 
     private void Leave() => _depth--;
 
-    private List<string> KeysAt(int depth)
+    private List<(int Start, int Length)> KeysAt(int depth)
     {
         var keys = _keysByDepth[depth];
         keys.Clear();
         return keys;
     }
 
-    private static bool Contains(List<string> keys, string key)
+    /// <summary>
+    /// Adds a key (as written, quotes included) unless one with the same characters, quotes aside, is there already:
+    /// a duplicate is YamlDotNet's to refuse.
+    /// </summary>
+    private bool TryAddKey(List<(int Start, int Length)> keys, (int Start, int Length) key)
     {
+        var name = Unquoted(key);
         foreach (var existing in keys)
         {
-            if (existing == key)
+            if (Unquoted(existing).SequenceEqual(name))
             {
-                return true;
+                return false;
             }
         }
 
-        return false;
+        keys.Add(key);
+        return true;
     }
+
+    private ReadOnlySpan<char> Unquoted((int Start, int Length) key) =>
+        key.Length >= 2 && _text[key.Start] is '"' or '\''
+            ? _text.AsSpan(key.Start + 1, key.Length - 2)
+            : _text.AsSpan(key.Start, key.Length);
 
     /// <summary>Characters that start something other than a plain scalar (anchor, alias, tag, block scalar, directive, reserved).</summary>
     private static bool IsIndicator(char c) => c is '&' or '*' or '!' or '|' or '>' or '%' or '@' or '`' or '#' or ',' or '[' or ']' or '{' or '}';
