@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -16,8 +15,6 @@ namespace Guardrails.Policies.Resources;
 public static class ManifestReader
 {
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = ReadLimits.MaxDepth };
-
-    private static readonly JsonWriterOptions FastWriterOptions = new() { MaxDepth = ReadLimits.MaxDepth + 1, SkipValidation = true };
 
     /// <summary>
     /// Every document at once, for a body or file that is kept whole (the dry-run door, <c>--old</c>, <c>--quota</c>):
@@ -121,15 +118,13 @@ public static class ManifestReader
         }
 
         var converter = new SimpleYamlConverter();
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using var writer = new Utf8JsonWriter(buffer, FastWriterOptions);
+        var buffer = new JsonTextBuffer();
         YamlDocumentWindow? window = null;
         var number = 0;
         foreach (var chunk in chunks)
         {
-            buffer.ResetWrittenCount();
-            writer.Reset(buffer);
-            if (!chunk.MarkerHasContent && converter.TryConvert(text, chunk.ContentStart, chunk.End, chunk.ContentLine, writer, out var rootLine, out var empty))
+            buffer.Reset();
+            if (!chunk.MarkerHasContent && converter.TryConvert(text, chunk.ContentStart, chunk.End, chunk.ContentLine, buffer, out var rootLine, out var empty))
             {
                 if (empty)
                 {
@@ -138,14 +133,16 @@ public static class ManifestReader
                     continue;
                 }
 
-                number++;
-                writer.Flush();
-                foreach (var manifest in Unwrap(number, rootLine, JsonDocument.Parse(buffer.WrittenSpan.ToArray(), JsonOptions)))
+                if (ParsedOrNull(buffer) is { } converted)
                 {
-                    yield return manifest;
-                }
+                    number++;
+                    foreach (var manifest in Unwrap(number, rootLine, converted))
+                    {
+                        yield return manifest;
+                    }
 
-                continue;
+                    continue;
+                }
             }
 
             number++;
@@ -165,6 +162,19 @@ public static class ManifestReader
                 yield return failure;
                 yield break;
             }
+        }
+    }
+
+    /// <summary>The fast path's JSON; null (and YamlDotNet reads the document) should it ever not parse.</summary>
+    private static JsonDocument? ParsedOrNull(JsonTextBuffer buffer)
+    {
+        try
+        {
+            return JsonDocument.Parse(buffer.WrittenSpan.ToArray(), JsonOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text.Json;
 
 namespace Guardrails.Policies.Resources;
 
@@ -16,9 +16,15 @@ internal sealed class SimpleYamlConverter
     // Deeper than this is left to YamlDotNet, which refuses past ReadLimits.MaxDepth with the limit's own message.
     private const int MaxDepth = 64;
 
+    // Printable ASCII that means nothing in the place it is scanned: runs of it are skipped with vectorized searches.
+    private static readonly SearchValues<char> PlainValueChars = SearchValues.Create(Printable("#:"));
+    private static readonly SearchValues<char> KeyChars = SearchValues.Create(Printable("#:[]{},"));
+    private static readonly SearchValues<char> DoubleQuotedChars = SearchValues.Create(Printable("\"\\"));
+    private static readonly SearchValues<char> SingleQuotedChars = SearchValues.Create(Printable("'"));
+
     private readonly List<List<(int Start, int Length)>> _keysByDepth = [];
     private string _text = "";
-    private Utf8JsonWriter _writer = null!;
+    private JsonTextBuffer _writer = null!;
     private int _end;
     private int _depth;
 
@@ -33,7 +39,7 @@ internal sealed class SimpleYamlConverter
     /// <param name="firstLine">The 1-based line number of <paramref name="start"/>.</param>
     /// <param name="rootLine">The line of the document's first key, as YamlDotNet reports a root node's start.</param>
     /// <param name="empty">The document holds no content (only comments or blank lines): YAML reads it as null.</param>
-    public bool TryConvert(string text, int start, int end, int firstLine, Utf8JsonWriter writer, out int rootLine, out bool empty)
+    public bool TryConvert(string text, int start, int end, int firstLine, JsonTextBuffer writer, out int rootLine, out bool empty)
     {
         _text = text;
         _end = end;
@@ -280,6 +286,7 @@ internal sealed class SimpleYamlConverter
             var i = at;
             while (true)
             {
+                i = Skip(i, KeyChars);
                 if (i == _lineEnd)
                 {
                     return false;
@@ -291,7 +298,7 @@ internal sealed class SimpleYamlConverter
                     break;
                 }
 
-                if (ch is '#' && _text[i - 1] == ' ' || ch is '[' or ']' or '{' or '}' or ',' || !IsPlainChar(ch))
+                if (ch is '#' && _text[i - 1] == ' ' || ch is '[' or ']' or '{' or '}' or ',' || ch is not (':' or '#') && !IsPlainChar(ch))
                 {
                     return false;
                 }
@@ -349,8 +356,7 @@ internal sealed class SimpleYamlConverter
             }
 
             var i = at;
-            var last = at;
-            while (i < _lineEnd)
+            while ((i = Skip(i, PlainValueChars)) < _lineEnd)
             {
                 var ch = _text[i];
                 if (ch == '#' && _text[i - 1] == ' ')
@@ -358,20 +364,15 @@ internal sealed class SimpleYamlConverter
                     break;
                 }
 
-                if (ch == ':' && (i + 1 == _lineEnd || _text[i + 1] == ' ') || !IsPlainChar(ch))
+                if (ch == ':' && (i + 1 == _lineEnd || _text[i + 1] == ' ') || ch is not (':' or '#') && !IsPlainChar(ch))
                 {
                     return false;
-                }
-
-                if (ch != ' ')
-                {
-                    last = i;
                 }
 
                 i++;
             }
 
-            WritePlain(_text.AsSpan(at, last + 1 - at));
+            WritePlain(_text.AsSpan(at, i - at).TrimEnd(' '));
             return true;
         }
 
@@ -540,8 +541,7 @@ internal sealed class SimpleYamlConverter
         }
 
         var i = at;
-        var last = at - 1;
-        while (i < _lineEnd)
+        while ((i = Skip(i, KeyChars)) < _lineEnd)
         {
             var ch = _text[i];
             if (ch is ',' or ']' or '}')
@@ -560,25 +560,21 @@ internal sealed class SimpleYamlConverter
                 return false;
             }
 
-            if (ch is '[' or '{' || ch == '#' && _text[i - 1] == ' ' || !IsPlainChar(ch))
+            if (ch is '[' or '{' || ch == '#' && _text[i - 1] == ' ' || ch != '#' && !IsPlainChar(ch))
             {
                 return false;
-            }
-
-            if (ch != ' ')
-            {
-                last = i;
             }
 
             i++;
         }
 
-        if (last < at)
+        var length = _text.AsSpan(at, i - at).TrimEnd(' ').Length;
+        if (length == 0)
         {
             return false;
         }
 
-        text = (at, last + 1 - at);
+        text = (at, length);
         at = i;
         return true;
     }
@@ -587,7 +583,8 @@ internal sealed class SimpleYamlConverter
     private bool TryQuotedEnd(int at, out int close)
     {
         var quote = _text[at];
-        for (var i = at + 1; i < _lineEnd; i++)
+        var boring = quote == '"' ? DoubleQuotedChars : SingleQuotedChars;
+        for (var i = at + 1; (i = Skip(i, boring)) < _lineEnd; i++)
         {
             var ch = _text[i];
             if (quote == '"' && ch == '\\' || !IsPlainChar(ch))
@@ -617,12 +614,22 @@ internal sealed class SimpleYamlConverter
         var inner = _text.AsSpan(open + 1, close - open - 1);
         if (_text[open] == '\'' && inner.Contains('\''))
         {
-            _writer.WriteStringValue(inner.ToString().Replace("''", "'", StringComparison.Ordinal));
+            _writer.WriteStringValue(inner.ToString().Replace("''", "'", StringComparison.Ordinal).AsSpan());
             return;
         }
 
         _writer.WriteStringValue(inner);
     }
+
+    /// <summary>The first position from <paramref name="at"/> on this line that is not in <paramref name="boring"/>, or the line's end.</summary>
+    private int Skip(int at, SearchValues<char> boring)
+    {
+        var found = _text.AsSpan(at, _lineEnd - at).IndexOfAnyExcept(boring);
+        return found < 0 ? _lineEnd : at + found;
+    }
+
+    private static string Printable(string except) =>
+        string.Concat(Enumerable.Range(' ', '~' - ' ' + 1).Select(c => (char)c).Where(c => !except.Contains(c, StringComparison.Ordinal)));
 
     private bool RestIsBlank(int at)
     {
@@ -660,7 +667,7 @@ internal sealed class SimpleYamlConverter
 
         if (value.Length <= 400 && (char.IsAsciiDigit(value[0]) || value[0] is '-' or '+') && YamlModelWriter.IsJsonNumber(value) && decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
         {
-            _writer.WriteRawValue(value.TrimStart('+'), skipInputValidation: false);
+            _writer.WriteRawValue(value.TrimStart('+'));
             return;
         }
 
