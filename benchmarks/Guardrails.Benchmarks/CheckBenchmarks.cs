@@ -10,26 +10,21 @@ using Guardrails.Webhook.Hosting;
 namespace Guardrails.Benchmarks;
 
 /// <summary>
-/// <c>guardrails check</c>'s per-document path (read every document, judge it with the shipped packs) over one file of
-/// generated Deployments, half compliant, as YAML and as JSON, against the floor: <see cref="JsonDocument"/> parsing
-/// the same objects as one JSON array. Pack loading and the report are left out; they are paid once a run.
+/// <c>guardrails check</c> over one file of generated Deployments, half compliant, as YAML and as JSON, against the
+/// floor: <see cref="JsonDocument"/> parsing the same objects as one JSON array. <c>Check_*</c> is check's own path —
+/// documents streamed from the text, judged with the shipped packs, the JSON report written as it goes (to a null
+/// stream) — without pack loading and process start, which are paid once a run. <c>Read_yaml</c> is the reader alone.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
 public class CheckBenchmarks
 {
-    private const string JsonTemplate = """
-        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"NAME","namespace":"team-a","labels":{"app":"NAME","team":"team-a"}},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"NAME"}},"template":{"metadata":{"labels":{"app":"NAME","team":"team-a"}},"spec":{"containers":[{"name":"app","image":"IMAGE","resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m"MEMORY}}}]}}}}
-        """;
-
     private CompiledPolicy _policy = null!;
     private string _yaml = null!;
     private string _json = null!;
     private byte[] _jsonUtf8 = null!;
 
-    // 1,000 is the most documents one file or request may hold (the reader limit from issue 9): 10,000 in one file is
-    // refused as invalid input, so it cannot be timed as a check without raising that limit.
-    [Params(1_000)]
+    [Params(1_000, 10_000)]
     public int Objects { get; set; }
 
     [GlobalSetup]
@@ -37,56 +32,20 @@ public class CheckBenchmarks
     {
         _policy = PackDirectory.Load(Path.Combine(AppContext.BaseDirectory, "policies")).Policy
             ?? throw new InvalidOperationException("the shipped packs do not load");
-        var yaml = new StringBuilder();
-        var json = new StringBuilder("[");
-        for (var i = 0; i < Objects; i++)
-        {
-            var compliant = i % 2 == 0;
-            var limits = compliant ? "cpu: 500m, memory: 256Mi" : "cpu: 500m";
-            var image = compliant ? "registry.example.com/app:1.2.3" : "nginx:latest";
-            yaml.Append(i == 0 ? "" : "---\n").Append($$"""
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata:
-                  name: app-{{i}}
-                  namespace: team-a
-                  labels: { app: app-{{i}}, team: team-a }
-                spec:
-                  replicas: 2
-                  selector: { matchLabels: { app: app-{{i}} } }
-                  template:
-                    metadata: { labels: { app: app-{{i}}, team: team-a } }
-                    spec:
-                      containers:
-                        - name: app
-                          image: {{image}}
-                          resources:
-                            requests: { cpu: 100m, memory: 128Mi }
-                            limits: { {{limits}} }
-
-                """);
-            var memory = compliant ? ",\"memory\":\"256Mi\"" : "";
-            json.Append(i == 0 ? "" : ",").Append(JsonTemplate.Replace("NAME", $"app-{i}").Replace("IMAGE", image).Replace("MEMORY", memory));
-        }
-
-        _yaml = yaml.ToString();
-        _json = json.Append(']').ToString();
+        _yaml = GeneratedDeployments.Yaml(Objects);
+        _json = GeneratedDeployments.Json(Objects);
         _jsonUtf8 = Encoding.UTF8.GetBytes(_json);
 
-        var fromYaml = ManifestEvaluator.Evaluate(_policy, "bench.yaml", _yaml, ClusterSnapshot.Empty, format: ManifestFormat.Yaml);
-        var fromJson = ManifestEvaluator.Evaluate(_policy, "bench.json", _json, ClusterSnapshot.Empty, format: ManifestFormat.Json);
-        if (fromYaml.Count != Objects || fromJson.Count != Objects
-            || fromYaml.Count(r => r.Outcome == "denied") != fromJson.Count(r => r.Outcome == "denied")
-            || fromYaml.Count(r => r.Outcome == "invalid") != 0)
+        var fromYaml = Judge(_yaml, ManifestFormat.Yaml);
+        var fromJson = Judge(_json, ManifestFormat.Json);
+        if (fromYaml.Objects != Objects || fromJson.Objects != Objects || fromYaml["denied"] != Objects / 2 || fromJson["denied"] != Objects / 2
+            || fromYaml["invalid"] != 0 || fromJson["invalid"] != 0)
         {
-            throw new InvalidOperationException(
-                $"the YAML and JSON inputs are not the same objects, or not judged alike: yaml {Summary(fromYaml)}, json {Summary(fromJson)}");
+            throw new InvalidOperationException($"the YAML and JSON inputs are not the same objects, or not judged alike: yaml {Summary(fromYaml)}, json {Summary(fromJson)}");
         }
     }
 
-    private static string Summary(IReadOnlyList<ObjectResult> results) =>
-        string.Join(", ", results.GroupBy(r => r.Outcome).Select(g => $"{g.Key}={g.Count()}"))
-        + (results.FirstOrDefault(r => r.Outcome == "invalid") is { } invalid ? $" first invalid: {JsonSerializer.Serialize(invalid)}" : "");
+    private static string Summary(OutcomeCounts counts) => string.Join(", ", OutcomeCounts.Outcomes.Select(o => $"{o}={counts[o]}"));
 
     [Benchmark(Baseline = true)]
     public int JsonDocument_parse_floor()
@@ -96,8 +55,35 @@ public class CheckBenchmarks
     }
 
     [Benchmark]
-    public int Check_json() => ManifestEvaluator.Evaluate(_policy, "bench.json", _json, ClusterSnapshot.Empty, format: ManifestFormat.Json).Count;
+    public int Read_yaml()
+    {
+        var count = 0;
+        foreach (var manifest in ManifestReader.Stream(_yaml, ManifestFormat.Yaml))
+        {
+            count += manifest.Error is null ? 1 : 0;
+            manifest.Dispose();
+        }
+
+        return count;
+    }
 
     [Benchmark]
-    public int Check_yaml() => ManifestEvaluator.Evaluate(_policy, "bench.yaml", _yaml, ClusterSnapshot.Empty, format: ManifestFormat.Yaml).Count;
+    public int Check_json() => Judge(_json, ManifestFormat.Json).Objects;
+
+    [Benchmark]
+    public int Check_yaml() => Judge(_yaml, ManifestFormat.Yaml).Objects;
+
+    /// <summary>What <c>CheckRunner</c> does with one file's text: stream, judge, write the report as it goes.</summary>
+    private OutcomeCounts Judge(string text, ManifestFormat format)
+    {
+        using var writer = new Utf8JsonWriter(Stream.Null, ResultJsonWriter.IndentedOptions);
+        var results = ManifestEvaluator.EvaluateEach(_policy, "bench", ManifestReader.Stream(text, format), ClusterSnapshot.Empty);
+        return ResultJsonWriter.Write(writer, results, budgetBytes: null, afterEach: () =>
+        {
+            if (writer.BytesPending > 64 * 1024)
+            {
+                writer.Flush();
+            }
+        });
+    }
 }

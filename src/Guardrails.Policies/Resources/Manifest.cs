@@ -5,12 +5,23 @@ namespace Guardrails.Policies.Resources;
 /// <summary>One document of a YAML or JSON stream: the object as JSON, or why it could not be read.</summary>
 public sealed class Manifest : IDisposable
 {
+    private readonly JsonElement _root;
+
     internal Manifest(int number, int line, JsonDocument? document, string? error)
     {
         Number = number;
         Line = line;
         Document = document;
         Error = error;
+        _root = document?.RootElement ?? default;
+    }
+
+    /// <summary>An item of a larger document, cloned out of it (it owns no pooled memory, so there is nothing to dispose).</summary>
+    internal Manifest(int number, int line, JsonElement root)
+    {
+        Number = number;
+        Line = line;
+        _root = root;
     }
 
     /// <summary>1-based position in the stream, as people count <c>---</c>-separated documents.</summary>
@@ -22,7 +33,7 @@ public sealed class Manifest : IDisposable
 
     public string? Error { get; }
 
-    public JsonElement Root => Document?.RootElement ?? default;
+    public JsonElement Root => _root;
 
     public string? ApiVersion => Root.Child("apiVersion"u8).AsString();
 

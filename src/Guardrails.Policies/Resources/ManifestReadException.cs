@@ -16,4 +16,13 @@ internal sealed class ManifestReadException : Exception
         : base(message, innerException)
     {
     }
+
+    public ManifestReadException(string message, int line)
+        : base(message)
+    {
+        Line = line;
+    }
+
+    /// <summary>Where the problem is, when it is not the document's first line.</summary>
+    public int? Line { get; }
 }

@@ -1,7 +1,4 @@
-using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -11,85 +8,273 @@ namespace Guardrails.Policies.Resources;
 /// Reads multi-document YAML or JSON into JSON objects, the one form the engine judges, so that YAML from a
 /// developer and JSON from the apiserver reach the same rules. <c>kind: List</c> (and a top-level JSON array or YAML
 /// sequence) is unwrapped into its items. Every limit of <see cref="ReadLimits"/> is checked before recursive work.
+/// YAML is written straight into UTF-8 JSON by <see cref="SimpleYamlConverter"/> when it is written the usual way,
+/// and read by YamlDotNet (<see cref="YamlDocumentWindow"/>, <see cref="YamlModelWriter"/>) when it is not, one
+/// document at a time either way: same JSON, same errors at the same line and column.
 /// </summary>
-public static partial class ManifestReader
+public static class ManifestReader
 {
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = ReadLimits.MaxDepth };
 
-    private static readonly JsonWriterOptions WriterOptions = new() { MaxDepth = ReadLimits.MaxDepth + 1, SkipValidation = false };
-
-    public static IReadOnlyList<Manifest> Read(string text, ManifestFormat format = ManifestFormat.Sniff)
+    /// <summary>
+    /// Every document at once, for a body or file that is kept whole (the dry-run door, <c>--old</c>, <c>--quota</c>):
+    /// more than <paramref name="maxDocuments"/> documents refuse the whole input.
+    /// </summary>
+    public static IReadOnlyList<Manifest> Read(string text, ManifestFormat format = ManifestFormat.Sniff, int maxDocuments = ReadLimits.MaxDocuments)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (format == ManifestFormat.Sniff)
+        format = Resolve(text, format);
+        if (format == ManifestFormat.Yaml && TooManyYamlDocuments(text, maxDocuments) is { } refused)
         {
-            var trimmed = text.AsSpan().TrimStart();
-            format = trimmed.Length > 0 && trimmed[0] is '{' or '[' ? ManifestFormat.Json : ManifestFormat.Yaml;
+            return [new Manifest(1, refused.Line, null, refused.Message)];
         }
 
-        return format == ManifestFormat.Json ? ReadJson(text) : ReadYaml(text);
+        return [.. Stream(text, format, maxDocuments)];
     }
 
-    private static List<Manifest> ReadYaml(string text)
+    /// <summary>
+    /// The documents one at a time, each read only when asked for (<c>guardrails check</c>): memory is bounded by one
+    /// document, not by the file. The caller disposes each. Past <paramref name="maxDocuments"/> one refusal stands
+    /// for the rest.
+    /// </summary>
+    public static IEnumerable<Manifest> Stream(string text, ManifestFormat format = ManifestFormat.Sniff, int maxDocuments = ReadLimits.MaxStreamedDocuments)
     {
-        var manifests = new List<Manifest>();
-        if (YamlPreScan.Check(text) is { } refused)
+        ArgumentNullException.ThrowIfNull(text);
+        var limit = new DocumentLimit(maxDocuments);
+        var manifests = Resolve(text, format) == ManifestFormat.Json ? ReadJson(text) : ReadYaml(text);
+        return limit.Apply(manifests);
+    }
+
+    private static ManifestFormat Resolve(string text, ManifestFormat format)
+    {
+        if (format != ManifestFormat.Sniff)
         {
-            manifests.Add(new Manifest(1, refused.Line, null, refused.Message));
-            return manifests;
+            return format;
         }
 
-        var stream = new YamlStream();
-        YamlException? failure = null;
-        try
+        var trimmed = text.AsSpan().TrimStart();
+        return trimmed.Length > 0 && trimmed[0] is '{' or '[' ? ManifestFormat.Json : ManifestFormat.Yaml;
+    }
+
+    private static (int Line, string Message)? TooManyYamlDocuments(string text, int maxDocuments)
+    {
+        if (YamlChunker.Split(text) is not { } chunks)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            // YamlStream keeps the documents it finished before the error, so those are still judged.
-            failure = ex;
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
-        {
-            // What YamlDotNet throws on some malformed input instead of a YamlException.
-            failure = new YamlException(ex.Message, ex);
+            return YamlPreScan.Check(text, int.MaxValue, maxDocuments);
         }
 
-        var number = 0;
-        foreach (var document in stream.Documents)
+        var documents = chunks.Count - 1 + (HasContent(text, chunks[0]) ? 1 : 0);
+        if (documents <= maxDocuments)
         {
-            number++;
-            if (document.RootNode is YamlScalarNode { Value: null or "" })
+            return null;
+        }
+
+        // The first chunk (before any marker) may hold no document; the one past the limit is a marker's.
+        var past = chunks[chunks.Count - documents + maxDocuments];
+        return (past.Line, $"more than {maxDocuments} documents (the limit per request or file); split the input");
+    }
+
+    private static bool HasContent(string text, YamlChunk chunk)
+    {
+        var atLineStart = true;
+        var inComment = false;
+        for (var i = chunk.ContentStart; i < chunk.End; i++)
+        {
+            var c = text[i];
+            if (c == '\n')
+            {
+                atLineStart = true;
+                inComment = false;
+                continue;
+            }
+
+            if (inComment || c is ' ' or '\r' or '\t')
             {
                 continue;
             }
 
-            var line = (int)document.RootNode.Start.Line;
-            if (document.RootNode is YamlSequenceNode sequence)
+            if (c == '#' && atLineStart)
             {
-                foreach (var item in sequence)
-                {
-                    AddConverted(manifests, number, (int)item.Start.Line, item);
-                }
+                inComment = true;
+                continue;
             }
-            else
-            {
-                AddConverted(manifests, number, line, document.RootNode);
-            }
+
+            return true;
         }
 
-        if (failure is not null)
-        {
-            manifests.Add(new Manifest(number + 1, (int)failure.Start.Line, null, $"invalid YAML at line {failure.Start.Line}, column {failure.Start.Column}: {failure.InnerException?.Message ?? failure.Message}"));
-        }
-
-        return manifests;
+        return false;
     }
 
-    private static List<Manifest> ReadJson(string text)
+    private static IEnumerable<Manifest> ReadYaml(string text)
     {
-        var manifests = new List<Manifest>();
+        if (YamlChunker.Split(text) is not { } chunks)
+        {
+            foreach (var manifest in ReadWithYamlDotNet(text))
+            {
+                yield return manifest;
+            }
+
+            yield break;
+        }
+
+        var converter = new SimpleYamlConverter();
+        var buffer = new JsonTextBuffer();
+        YamlDocumentWindow? window = null;
+        var number = 0;
+        foreach (var chunk in chunks)
+        {
+            buffer.Reset();
+            if (!chunk.MarkerHasContent && converter.TryConvert(text, chunk.ContentStart, chunk.End, chunk.ContentLine, buffer, out var rootLine, out var empty))
+            {
+                if (empty)
+                {
+                    // An empty document counts (people count the markers); text before the first marker is none.
+                    number += chunk.HasMarker ? 1 : 0;
+                    continue;
+                }
+
+                if (ParsedOrNull(buffer) is { } converted)
+                {
+                    number++;
+                    foreach (var manifest in Unwrap(number, rootLine, converted))
+                    {
+                        yield return manifest;
+                    }
+
+                    continue;
+                }
+            }
+
+            number++;
+            window ??= new YamlDocumentWindow(text);
+            var (document, failure) = LoadNext(window, chunk.Line, number);
+            if (document is not null)
+            {
+                foreach (var manifest in FromModel(number, document))
+                {
+                    yield return manifest;
+                }
+            }
+
+            if (failure is not null)
+            {
+                // As when the whole text is loaded: what follows a broken document is not read.
+                yield return failure;
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>The fast path's JSON; null (and YamlDotNet reads the document) should it ever not parse.</summary>
+    private static JsonDocument? ParsedOrNull(JsonTextBuffer buffer)
+    {
+        try
+        {
+            return JsonDocument.Parse(buffer.WrittenSpan.ToArray(), JsonOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A text the chunker would not split: every document through YamlDotNet, in order.</summary>
+    private static IEnumerable<Manifest> ReadWithYamlDotNet(string text)
+    {
+        var window = new YamlDocumentWindow(text);
+        var number = 0;
+        while (true)
+        {
+            var (document, failure) = LoadNext(window, 1, number + 1);
+            if (document is null && failure is null)
+            {
+                yield break;
+            }
+
+            number++;
+            if (document is not null)
+            {
+                foreach (var manifest in FromModel(number, document))
+                {
+                    yield return manifest;
+                }
+            }
+
+            if (failure is not null)
+            {
+                yield return failure;
+                yield break;
+            }
+        }
+    }
+
+    private static (YamlDocument? Document, Manifest? Failure) LoadNext(YamlDocumentWindow window, int fromLine, int number)
+    {
+        try
+        {
+            return (window.Next(fromLine), null);
+        }
+        catch (YamlException ex)
+        {
+            return (null, new Manifest(number, (int)ex.Start.Line, null, $"invalid YAML at line {ex.Start.Line}, column {ex.Start.Column}: {ex.InnerException?.Message ?? ex.Message}"));
+        }
+        catch (ManifestReadException ex)
+        {
+            return (null, new Manifest(number, ex.Line ?? 1, null, ex.Message));
+        }
+        catch (Exception ex) when (window.ParserFaulted && ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // What YamlDotNet's scanner throws on some malformed input instead of a YamlException.
+            return (null, new Manifest(number, (int)window.LastLine, null, $"invalid YAML near line {window.LastLine}: {ex.Message}"));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // What YamlDotNet's loader throws on some malformed input instead of a YamlException: said as one.
+            var failure = new YamlException(ex.Message, ex);
+            return (null, new Manifest(number, (int)failure.Start.Line, null, $"invalid YAML at line {failure.Start.Line}, column {failure.Start.Column}: {ex.Message}"));
+        }
+    }
+
+    private static IEnumerable<Manifest> FromModel(int number, YamlDocument document)
+    {
+        switch (document.RootNode)
+        {
+            case YamlScalarNode { Value: null or "" }:
+                return [];
+            case YamlSequenceNode sequence:
+                return sequence.SelectMany(item => Converted(number, (int)item.Start.Line, item));
+            case var root:
+                return Converted(number, (int)root.Start.Line, root);
+        }
+    }
+
+    private static IEnumerable<Manifest> Converted(int number, int line, YamlNode root)
+    {
+        if (root is not YamlMappingNode)
+        {
+            return [NotAnObject(number, line)];
+        }
+
+        byte[] json;
+        try
+        {
+            json = YamlModelWriter.ToJson(root);
+        }
+        catch (ManifestReadException ex)
+        {
+            return [new Manifest(number, line, null, ex.Message)];
+        }
+        catch (ArgumentException)
+        {
+            // Utf8JsonWriter refuses strings that are not valid UTF-16 (a lone "\ud800" escape in a quoted scalar).
+            return [new Manifest(number, line, null, "document holds text that is not valid Unicode (a lone surrogate escape such as \\ud800)")];
+        }
+
+        return Unwrap(number, line, JsonDocument.Parse(json, JsonOptions));
+    }
+
+    private static IEnumerable<Manifest> ReadJson(string text)
+    {
         JsonDocument document;
         try
         {
@@ -98,247 +283,63 @@ public static partial class ManifestReader
         catch (JsonException ex)
         {
             var depth = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase) ? $" (documents may nest at most {ReadLimits.MaxDepth} levels)" : "";
-            manifests.Add(new Manifest(1, (int)(ex.LineNumber ?? 0) + 1, null, $"invalid JSON at line {(ex.LineNumber ?? 0) + 1}: {ex.Message}{depth}"));
-            return manifests;
+            return [new Manifest(1, (int)(ex.LineNumber ?? 0) + 1, null, $"invalid JSON at line {(ex.LineNumber ?? 0) + 1}: {ex.Message}{depth}")];
         }
 
-        if (document.RootElement.ValueKind == JsonValueKind.Array)
+        return document.RootElement.ValueKind == JsonValueKind.Array ? Items(document) : Unwrap(1, 1, document);
+    }
+
+    /// <summary>A top-level JSON array: each item is a document of its own, cloned out of the array, which is then freed.</summary>
+    private static IEnumerable<Manifest> Items(JsonDocument array)
+    {
+        using (array)
         {
             var number = 0;
-            foreach (var item in document.RootElement.EnumerateArray())
+            foreach (var item in array.RootElement.EnumerateArray())
             {
                 number++;
-                AddUnwrapped(manifests, number, 1, JsonDocument.Parse(item.GetRawText(), JsonOptions));
+                foreach (var manifest in UnwrapElement(number, 1, item))
+                {
+                    yield return manifest;
+                }
             }
-
-            document.Dispose();
-            return manifests;
         }
-
-        AddUnwrapped(manifests, 1, 1, document);
-        return manifests;
     }
 
-    private static void AddConverted(List<Manifest> manifests, int number, int line, YamlNode root)
-    {
-        if (root is not YamlMappingNode)
-        {
-            Add(manifests, new Manifest(number, line, null, "document is not a Kubernetes object (expected a mapping with apiVersion and kind)"));
-            return;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        try
-        {
-            // Counted first, cheaply (each distinct node once): an alias bomb is refused without expanding it.
-            long written = 0;
-            var expanded = ExpandedNodes(root, new Dictionary<YamlNode, long>(ReferenceEqualityComparer.Instance), 0, ref written);
-            if (expanded > ReadLimits.MaxNodes)
-            {
-                throw new ManifestReadException($"document has more than {ReadLimits.MaxNodes} nodes once aliases are expanded (the limit)");
-            }
-
-            // As go-yaml (and so kubectl) does: a few aliases are fine, a small text that multiplies itself is an attack.
-            if (expanded > ReadLimits.MaxAliasExpandedNodes && expanded > ReadLimits.MaxAliasRatio * written)
-            {
-                throw new ManifestReadException($"document expands to {expanded} nodes from {written} distinct ones through aliases (excessive aliasing: at most {ReadLimits.MaxAliasRatio}× beyond {ReadLimits.MaxAliasExpandedNodes} nodes)");
-            }
-
-            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-            {
-                var budget = ReadLimits.MaxNodes;
-                Write(writer, root, 0, ref budget);
-            }
-        }
-        catch (ManifestReadException ex)
-        {
-            Add(manifests, new Manifest(number, line, null, ex.Message));
-            return;
-        }
-        catch (ArgumentException)
-        {
-            // Utf8JsonWriter refuses strings that are not valid UTF-16 (a lone "\ud800" escape in a quoted scalar).
-            Add(manifests, new Manifest(number, line, null, "document holds text that is not valid Unicode (a lone surrogate escape such as \\ud800)"));
-            return;
-        }
-
-        AddUnwrapped(manifests, number, line, JsonDocument.Parse(buffer.WrittenMemory, JsonOptions));
-    }
-
-    private static void AddUnwrapped(List<Manifest> manifests, int number, int line, JsonDocument document)
+    private static IEnumerable<Manifest> Unwrap(int number, int line, JsonDocument document)
     {
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
-            Add(manifests, new Manifest(number, line, null, "document is not a Kubernetes object (expected a mapping with apiVersion and kind)"));
             document.Dispose();
-            return;
+            return [NotAnObject(number, line)];
         }
 
-        if (root.Child("kind"u8).AsString() is { } kind && kind.EndsWith("List", StringComparison.Ordinal) && root.Child("items"u8).ValueKind == JsonValueKind.Array)
+        if (IsList(root))
         {
-            foreach (var item in root.Child("items"u8).EnumerateArray())
-            {
-                Add(manifests, new Manifest(number, line, JsonDocument.Parse(item.GetRawText(), JsonOptions), null));
-            }
-
+            List<Manifest> items = [.. root.Child("items"u8).EnumerateArray().Select(item => new Manifest(number, line, item.Clone()))];
             document.Dispose();
-            return;
+            return items;
         }
 
-        Add(manifests, new Manifest(number, line, document, null));
+        return [new Manifest(number, line, document, null)];
     }
 
-    /// <summary>Past the document limit one refusal stands for everything after it, and nothing more is kept.</summary>
-    private static void Add(List<Manifest> manifests, Manifest manifest)
+    private static IEnumerable<Manifest> UnwrapElement(int number, int line, JsonElement root)
     {
-        if (manifests.Count < ReadLimits.MaxDocuments)
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            manifests.Add(manifest);
-            return;
+            return [NotAnObject(number, line)];
         }
 
-        manifest.Dispose();
-        if (manifests.Count == ReadLimits.MaxDocuments)
-        {
-            manifests.Add(new Manifest(manifest.Number, manifest.Line, null, $"more than {ReadLimits.MaxDocuments} documents or list items (the limit per request or file); split the input"));
-        }
+        return IsList(root)
+            ? root.Child("items"u8).EnumerateArray().Select(item => new Manifest(number, line, item.Clone())).ToList()
+            : [new Manifest(number, line, root.Clone())];
     }
 
-    /// <summary>
-    /// How many nodes the document has with every alias expanded, each distinct node computed once; past the limit
-    /// (or in an alias cycle, which never ends) the answer is only "too many".
-    /// </summary>
-    private static long ExpandedNodes(YamlNode node, Dictionary<YamlNode, long> sizes, int depth, ref long written)
-    {
-        const long TooMany = ReadLimits.MaxNodes + 1L;
-        if (node is YamlScalarNode)
-        {
-            return 1;
-        }
+    private static bool IsList(JsonElement root) =>
+        root.Child("kind"u8).AsString() is { } kind && kind.EndsWith("List", StringComparison.Ordinal) && root.Child("items"u8).ValueKind == JsonValueKind.Array;
 
-        if (sizes.TryGetValue(node, out var known))
-        {
-            return known;
-        }
-
-        if (depth >= ReadLimits.MaxDepth)
-        {
-            // Deeper than the writer would go: it refuses this with its own message.
-            return 1;
-        }
-
-        // Marked while counting: meeting the node again inside itself is an alias cycle.
-        sizes[node] = TooMany;
-        written++;
-        long total = 1;
-        IEnumerable<YamlNode> children = node switch
-        {
-            YamlMappingNode mapping => mapping.Children.Values,
-            YamlSequenceNode sequence => sequence.Children,
-            _ => [],
-        };
-        foreach (var child in children)
-        {
-            written += child is YamlScalarNode ? 1 : 0;
-            total = Math.Min(TooMany, total + ExpandedNodes(child, sizes, depth + 1, ref written));
-            if (total >= TooMany)
-            {
-                break;
-            }
-        }
-
-        sizes[node] = total;
-        return total;
-    }
-
-    private static void Write(Utf8JsonWriter writer, YamlNode node, int depth, ref int budget)
-    {
-        if (--budget < 0)
-        {
-            throw new ManifestReadException($"document has more than {ReadLimits.MaxNodes} nodes once aliases are expanded (the limit)");
-        }
-
-        // Aliases can nest what the text does not: the expanded tree is bounded too, which also ends alias cycles.
-        if (depth >= ReadLimits.MaxDepth && node is not YamlScalarNode)
-        {
-            throw new ManifestReadException($"document nests deeper than {ReadLimits.MaxDepth} levels (the limit) once aliases are expanded");
-        }
-
-        if (writer.BytesPending + writer.BytesCommitted > ReadLimits.MaxExpandedBytes)
-        {
-            throw new ManifestReadException($"document is larger than {ReadLimits.MaxExpandedBytes / (1024 * 1024)} MiB as JSON once aliases are expanded (the limit)");
-        }
-
-        switch (node)
-        {
-            case YamlMappingNode mapping:
-                writer.WriteStartObject();
-                foreach (var (key, value) in mapping.Children)
-                {
-                    if (key is not YamlScalarNode { Value: { } name })
-                    {
-                        throw new ManifestReadException($"line {key.Start.Line}: a mapping key must be a string, not a {(key is YamlMappingNode ? "mapping" : "sequence")}");
-                    }
-
-                    writer.WritePropertyName(name);
-                    Write(writer, value, depth + 1, ref budget);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case YamlSequenceNode sequence:
-                writer.WriteStartArray();
-                foreach (var item in sequence)
-                {
-                    Write(writer, item, depth + 1, ref budget);
-                }
-
-                writer.WriteEndArray();
-                break;
-            case YamlScalarNode scalar:
-                WriteScalar(writer, scalar);
-                break;
-            default:
-                writer.WriteNullValue();
-                break;
-        }
-    }
-
-    /// <summary>YAML 1.2 core schema for plain scalars: null, booleans, integers and floats; everything quoted is a string.</summary>
-    private static void WriteScalar(Utf8JsonWriter writer, YamlScalarNode scalar)
-    {
-        var value = scalar.Value ?? "";
-        if (scalar.Style != ScalarStyle.Plain || !scalar.Tag.IsEmpty && scalar.Tag.Value == "tag:yaml.org,2002:str")
-        {
-            writer.WriteStringValue(value);
-            return;
-        }
-
-        switch (value)
-        {
-            case "" or "~" or "null" or "Null" or "NULL":
-                writer.WriteNullValue();
-                return;
-            case "true" or "True" or "TRUE":
-                writer.WriteBooleanValue(true);
-                return;
-            case "false" or "False" or "FALSE":
-                writer.WriteBooleanValue(false);
-                return;
-            default:
-                break;
-        }
-
-        if (value.Length <= 400 && JsonNumber().IsMatch(value) && decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-        {
-            writer.WriteRawValue(value.TrimStart('+'), skipInputValidation: false);
-            return;
-        }
-
-        writer.WriteStringValue(value);
-    }
-
-    [GeneratedRegex(@"^[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$")]
-    private static partial Regex JsonNumber();
+    private static Manifest NotAnObject(int number, int line) =>
+        new(number, line, null, "document is not a Kubernetes object (expected a mapping with apiVersion and kind)");
 }

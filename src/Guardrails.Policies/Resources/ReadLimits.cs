@@ -9,8 +9,17 @@ public static class ReadLimits
     /// <summary>Nesting of mappings and sequences, as for the AdmissionReview reader (the object sits 3 levels down).</summary>
     public const int MaxDepth = 128;
 
-    /// <summary>Documents (or <c>List</c> items) in one body or file.</summary>
+    /// <summary>
+    /// Documents (or <c>List</c> items) in one input that is read whole and kept in memory: a dry-run request body,
+    /// <c>check --old</c> and <c>--quota</c> files.
+    /// </summary>
     public const int MaxDocuments = 1000;
+
+    /// <summary>
+    /// Documents in one file <c>guardrails check</c> reads one at a time: judged and written as they stream, so memory
+    /// is bounded per document; the cap only stops a runaway input.
+    /// </summary>
+    public const int MaxStreamedDocuments = 1_000_000;
 
     /// <summary>Nodes of one document after YAML aliases are expanded ("billion laughs").</summary>
     public const int MaxNodes = 1_000_000;

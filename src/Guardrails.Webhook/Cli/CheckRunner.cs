@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using Guardrails.Policies.Engine;
 using Guardrails.Policies.Resources;
@@ -58,34 +60,43 @@ public static class CheckRunner
             return ExitCodes.InvalidInput;
         }
 
-        var results = new List<ObjectResult>();
-        var inputs = Inputs(options.Paths, stdin, stderr, out var unreadable);
-        foreach (var (source, text) in inputs)
-        {
-            results.AddRange(ManifestEvaluator.Evaluate(load.Policy, source, text, cluster, options.Namespace, previous, FormatOf(source), exceptions, now));
-        }
-
-        if (options.Output == "json")
-        {
-            using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream, ResultJsonWriter.IndentedOptions))
-            {
-                ResultJsonWriter.Write(writer, results);
-            }
-
-            stdout.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-        }
-        else
-        {
-            TextReport.Write(stdout, results);
-        }
-
-        if (unreadable || results.Any(r => r.Outcome == "invalid"))
+        // Files are read one at a time and their documents judged and written as they stream: memory is bounded by
+        // one file's text and one document, however many documents there are.
+        var unreadable = false;
+        var results = Inputs(options.Paths, stdin, stderr, () => unreadable = true)
+            .SelectMany(input => ManifestEvaluator.EvaluateEach(
+                load.Policy, input.Source, ManifestReader.Stream(input.Text, FormatOf(input.Source)), cluster, options.Namespace, previous, exceptions, now));
+        var counts = options.Output == "json" ? WriteJson(stdout, results) : TextReport.Write(stdout, results);
+        if (unreadable || counts["invalid"] > 0)
         {
             return ExitCodes.InvalidInput;
         }
 
-        return results.Any(r => r.Outcome == "denied") ? ExitCodes.Denied : ExitCodes.Allowed;
+        return counts["denied"] > 0 ? ExitCodes.Denied : ExitCodes.Allowed;
+    }
+
+    private static OutcomeCounts WriteJson(TextWriter stdout, IEnumerable<ObjectResult> results)
+    {
+        const int FlushBytes = 64 * 1024;
+        var buffer = new ArrayBufferWriter<byte>(FlushBytes * 2);
+        using var writer = new Utf8JsonWriter(buffer, ResultJsonWriter.IndentedOptions);
+        void Drain()
+        {
+            writer.Flush();
+            stdout.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
+            buffer.ResetWrittenCount();
+        }
+
+        var counts = ResultJsonWriter.Write(writer, results, budgetBytes: null, afterEach: () =>
+        {
+            if (writer.BytesPending + buffer.WrittenCount > FlushBytes)
+            {
+                Drain();
+            }
+        });
+        Drain();
+        stdout.WriteLine();
+        return counts;
     }
 
     private static string? ReadOptionFile(string option, string file, TextWriter stderr)
@@ -192,15 +203,14 @@ public static class CheckRunner
         _ => ManifestFormat.Sniff,
     };
 
-    private static List<(string Source, string Text)> Inputs(IReadOnlyList<string> paths, TextReader stdin, TextWriter stderr, out bool unreadable)
+    /// <summary>Each input's text, read when its turn comes; an unreadable file is said on stderr and skipped.</summary>
+    private static IEnumerable<(string Source, string Text)> Inputs(IReadOnlyList<string> paths, TextReader stdin, TextWriter stderr, Action unreadable)
     {
-        unreadable = false;
-        var inputs = new List<(string, string)>();
         foreach (var path in paths)
         {
             if (path == "-")
             {
-                inputs.Add(("<stdin>", stdin.ReadToEnd()));
+                yield return ("<stdin>", stdin.ReadToEnd());
                 continue;
             }
 
@@ -211,18 +221,20 @@ public static class CheckRunner
                 : [path];
             foreach (var file in files)
             {
+                string text;
                 try
                 {
-                    inputs.Add((file, File.ReadAllText(file)));
+                    text = File.ReadAllText(file);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
                     stderr.WriteLine($"guardrails: cannot read {file}: {ex.Message}");
-                    unreadable = true;
+                    unreadable();
+                    continue;
                 }
+
+                yield return (file, text);
             }
         }
-
-        return inputs;
     }
 }

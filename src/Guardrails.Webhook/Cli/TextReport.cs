@@ -6,53 +6,60 @@ namespace Guardrails.Webhook.Cli;
 /// <summary>Check results as a person reads them at a glance: one line per object, the reasons under the ones that need work.</summary>
 internal static class TextReport
 {
-    public static void Write(TextWriter output, IReadOnlyList<ObjectResult> results)
+    /// <summary>Writes each result as it comes, and the count line once they end.</summary>
+    public static OutcomeCounts Write(TextWriter output, IEnumerable<ObjectResult> results)
     {
+        var counts = new OutcomeCounts();
         foreach (var result in results)
         {
-            var where = $"{result.Source}, document {result.Document}";
-            var who = result.Kind is null ? "" : $"{result.Kind} {result.Namespace}/{result.Name} ";
-            var label = result.Outcome switch
-            {
-                "denied" => "DENIED ",
-                "allowed" => "allowed",
-                "skipped" => "skipped",
-                _ => "INVALID",
-            };
-            output.WriteLine($"{label}  {who}({where})");
-            if (result.Error is not null)
-            {
-                output.WriteLine($"    error: {result.Error}");
-                continue;
-            }
-
-            var verdict = result.Verdict!;
-            if (verdict.SkippedBecause is not null)
-            {
-                output.WriteLine($"    {verdict.SkippedBecause}");
-            }
-
-            foreach (var violation in verdict.Violations)
-            {
-                var mode = violation.PreExisting ? " (pre-existing: warn)"
-                    : violation.CoveredBy is { } exception ? $" (excepted by {exception.DisplayName} until {exception.Expires.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}: warn)"
-                    : violation.Mode == EnforcementMode.Enforce ? ""
-                    : $" ({violation.Mode.ToString().ToLowerInvariant()})";
-                output.WriteLine($"    [{violation.RuleId}]{mode} {violation.Path} = {violation.Actual}");
-                output.WriteLine($"        {violation.Message}");
-                output.WriteLine($"        fix: {violation.Fix}");
-            }
-
-            if (!verdict.Patch.IsEmpty)
-            {
-                output.WriteLine($"    /mutate would apply: {verdict.Patch}");
-            }
+            counts.Add(result.Outcome);
+            WriteResult(output, result);
         }
 
         output.WriteLine(
-            $"{results.Count} object(s): {Count(results, "allowed")} allowed, {Count(results, "denied")} denied, " +
-            $"{Count(results, "skipped")} skipped, {Count(results, "invalid")} invalid");
+            $"{counts.Objects} object(s): {counts["allowed"]} allowed, {counts["denied"]} denied, " +
+            $"{counts["skipped"]} skipped, {counts["invalid"]} invalid");
+        return counts;
     }
 
-    private static int Count(IReadOnlyList<ObjectResult> results, string outcome) => results.Count(r => r.Outcome == outcome);
+    private static void WriteResult(TextWriter output, ObjectResult result)
+    {
+        var where = $"{result.Source}, document {result.Document}";
+        var who = result.Kind is null ? "" : $"{result.Kind} {result.Namespace}/{result.Name} ";
+        var label = result.Outcome switch
+        {
+            "denied" => "DENIED ",
+            "allowed" => "allowed",
+            "skipped" => "skipped",
+            _ => "INVALID",
+        };
+        output.WriteLine($"{label}  {who}({where})");
+        if (result.Error is not null)
+        {
+            output.WriteLine($"    error: {result.Error}");
+            return;
+        }
+
+        var verdict = result.Verdict!;
+        if (verdict.SkippedBecause is not null)
+        {
+            output.WriteLine($"    {verdict.SkippedBecause}");
+        }
+
+        foreach (var violation in verdict.Violations)
+        {
+            var mode = violation.PreExisting ? " (pre-existing: warn)"
+                : violation.CoveredBy is { } exception ? $" (excepted by {exception.DisplayName} until {exception.Expires.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}: warn)"
+                : violation.Mode == EnforcementMode.Enforce ? ""
+                : $" ({violation.Mode.ToString().ToLowerInvariant()})";
+            output.WriteLine($"    [{violation.RuleId}]{mode} {violation.Path} = {violation.Actual}");
+            output.WriteLine($"        {violation.Message}");
+            output.WriteLine($"        fix: {violation.Fix}");
+        }
+
+        if (!verdict.Patch.IsEmpty)
+        {
+            output.WriteLine($"    /mutate would apply: {verdict.Patch}");
+        }
+    }
 }

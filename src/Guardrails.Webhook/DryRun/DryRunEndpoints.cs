@@ -75,29 +75,40 @@ public static class DryRunEndpoints
             return AdmissionEndpoints.Problem(StatusCodes.Status400BadRequest, "Invalid encoding", "the body is not valid UTF-8");
         }
 
-        var cluster = ClusterStateFromBody(text, format, out var stateError) ?? state.Current;
-        if (stateError is not null)
-        {
-            return AdmissionEndpoints.Problem(StatusCodes.Status400BadRequest, "Invalid cluster state", stateError);
-        }
-
-        // Exceptions sent along replace the live ones, as quota documents replace the live quota.
-        var exceptions = ExceptionsFromBody(text, format, out var exceptionError) ?? liveExceptions.Current;
-        if (exceptionError is not null)
-        {
-            return AdmissionEndpoints.Problem(StatusCodes.Status400BadRequest, "Invalid PolicyException", exceptionError);
-        }
-
-        var results = ManifestEvaluator.Evaluate(policy, "request", text, cluster, @namespace, format: format, exceptions: exceptions, now: time.GetUtcNow());
-        if (results.Count == 0)
-        {
-            return AdmissionEndpoints.Problem(StatusCodes.Status400BadRequest, "No documents", "the body holds no YAML or JSON documents");
-        }
-
+        // Read once: the same documents give the cluster state and the objects judged against it.
+        var manifests = ManifestReader.Read(text, format);
+        IReadOnlyList<ObjectResult> results;
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, ResultJsonWriter.Options))
+        try
         {
+            var cluster = ClusterStateFromBody(manifests, out var stateError) ?? state.Current;
+            if (stateError is not null)
+            {
+                return AdmissionEndpoints.Problem(StatusCodes.Status400BadRequest, "Invalid cluster state", stateError);
+            }
+
+            // Exceptions sent along replace the live ones, as quota documents replace the live quota.
+            var exceptions = ExceptionsFromBody(manifests, out var exceptionError) ?? liveExceptions.Current;
+            if (exceptionError is not null)
+            {
+                return AdmissionEndpoints.Problem(StatusCodes.Status400BadRequest, "Invalid PolicyException", exceptionError);
+            }
+
+            results = ManifestEvaluator.Evaluate(policy, "request", manifests, cluster, @namespace, exceptions: exceptions, now: time.GetUtcNow());
+            if (results.Count == 0)
+            {
+                return AdmissionEndpoints.Problem(StatusCodes.Status400BadRequest, "No documents", "the body holds no YAML or JSON documents");
+            }
+
+            using var writer = new Utf8JsonWriter(stream, ResultJsonWriter.Options);
             ResultJsonWriter.Write(writer, results, ResponseLimits.DryRunBudgetBytes);
+        }
+        finally
+        {
+            foreach (var manifest in manifests)
+            {
+                manifest.Dispose();
+            }
         }
 
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
@@ -111,10 +122,9 @@ public static class DryRunEndpoints
     }
 
     /// <summary>Quota, LimitRange and Namespace documents sent along describe the cluster the other objects would land in.</summary>
-    private static ClusterSnapshot? ClusterStateFromBody(string text, ManifestFormat format, out string? error)
+    private static ClusterSnapshot? ClusterStateFromBody(IReadOnlyList<Manifest> manifests, out string? error)
     {
         error = null;
-        var manifests = ManifestReader.Read(text, format);
         try
         {
             var state = manifests.Where(m => m.Kind is "ResourceQuota" or "LimitRange" or "Namespace").ToList();
@@ -125,37 +135,19 @@ public static class DryRunEndpoints
             error = TextLimit.Cut(ex.Message, ResponseLimits.MaxMessageChars);
             return null;
         }
-        finally
-        {
-            foreach (var manifest in manifests)
-            {
-                manifest.Dispose();
-            }
-        }
     }
 
-    private static Policies.Exceptions.ExceptionIndex? ExceptionsFromBody(string text, ManifestFormat format, out string? error)
+    private static Policies.Exceptions.ExceptionIndex? ExceptionsFromBody(IReadOnlyList<Manifest> manifests, out string? error)
     {
-        var manifests = ManifestReader.Read(text, format);
-        try
+        if (!manifests.Any(m => m.Kind == Policies.Exceptions.PolicyException.KindName))
         {
-            if (!manifests.Any(m => m.Kind == Policies.Exceptions.PolicyException.KindName))
-            {
-                error = null;
-                return null;
-            }
+            error = null;
+            return null;
+        }
 
-            var index = ExceptionInput.Read(manifests, out error);
-            error = error is null ? null : TextLimit.Cut(error, ResponseLimits.MaxMessageChars);
-            return index;
-        }
-        finally
-        {
-            foreach (var manifest in manifests)
-            {
-                manifest.Dispose();
-            }
-        }
+        var index = ExceptionInput.Read(manifests, out error);
+        error = error is null ? null : TextLimit.Cut(error, ResponseLimits.MaxMessageChars);
+        return index;
     }
 
     internal static JsonBytesResult Packs(PolicyStore policies)

@@ -17,6 +17,9 @@ public sealed class JsonBytesResult : IResult, IStatusCodeHttpResult
 
     public int? StatusCode => _status;
 
+    /// <summary>The answer's bytes (benchmarks and tests read them without executing the result).</summary>
+    internal byte[] Body => _body;
+
     public Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = _status;

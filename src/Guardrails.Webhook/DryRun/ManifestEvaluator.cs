@@ -19,15 +19,10 @@ public static class ManifestEvaluator
     /// <param name="exceptions">PolicyExceptions to honour (a file, the request body, the live cache), judged at <paramref name="now"/>.</param>
     public static IReadOnlyList<ObjectResult> Evaluate(CompiledPolicy policy, string source, string text, IClusterSnapshot cluster, string? namespaceOverride = null, PreviousObjects? previous = null, ManifestFormat format = ManifestFormat.Sniff, ExceptionIndex? exceptions = null, DateTimeOffset? now = null)
     {
-        var context = new Context(cluster, exceptions ?? ExceptionIndex.Empty, now);
-        var results = new List<ObjectResult>();
         var manifests = ManifestReader.Read(text, format);
         try
         {
-            foreach (var manifest in manifests)
-            {
-                results.Add(EvaluateOne(policy, source, manifest, context, namespaceOverride, previous ?? PreviousObjects.None));
-            }
+            return Evaluate(policy, source, manifests, cluster, namespaceOverride, previous, exceptions, now);
         }
         finally
         {
@@ -36,8 +31,37 @@ public static class ManifestEvaluator
                 manifest.Dispose();
             }
         }
+    }
+
+    /// <summary>Documents read already (the dry-run door reads a body once, for its cluster state and its objects); the caller disposes them.</summary>
+    public static IReadOnlyList<ObjectResult> Evaluate(CompiledPolicy policy, string source, IReadOnlyList<Manifest> manifests, IClusterSnapshot cluster, string? namespaceOverride = null, PreviousObjects? previous = null, ExceptionIndex? exceptions = null, DateTimeOffset? now = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifests);
+        var context = new Context(cluster, exceptions ?? ExceptionIndex.Empty, now);
+        var results = new List<ObjectResult>(manifests.Count);
+        foreach (var manifest in manifests)
+        {
+            results.Add(EvaluateOne(policy, source, manifest, context, namespaceOverride, previous ?? PreviousObjects.None));
+        }
 
         return results;
+    }
+
+    /// <summary>
+    /// Each document judged as it is read (<c>guardrails check</c>, with <see cref="ManifestReader.Stream"/>) and
+    /// disposed once the next is asked for: write each result before moving on.
+    /// </summary>
+    public static IEnumerable<ObjectResult> EvaluateEach(CompiledPolicy policy, string source, IEnumerable<Manifest> manifests, IClusterSnapshot cluster, string? namespaceOverride = null, PreviousObjects? previous = null, ExceptionIndex? exceptions = null, DateTimeOffset? now = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifests);
+        var context = new Context(cluster, exceptions ?? ExceptionIndex.Empty, now);
+        foreach (var manifest in manifests)
+        {
+            using (manifest)
+            {
+                yield return EvaluateOne(policy, source, manifest, context, namespaceOverride, previous ?? PreviousObjects.None);
+            }
+        }
     }
 
     private sealed record Context(IClusterSnapshot Cluster, ExceptionIndex Exceptions, DateTimeOffset? Now);

@@ -17,18 +17,26 @@ public static class ResultJsonWriter
 
     public static readonly JsonWriterOptions IndentedOptions = Options with { Indented = true };
 
-    private static readonly string[] Outcomes = ["allowed", "denied", "skipped", "invalid"];
+    public static void Write(Utf8JsonWriter writer, IReadOnlyList<ObjectResult> results, long? budgetBytes = null) =>
+        Write(writer, (IEnumerable<ObjectResult>)results, budgetBytes, afterEach: null);
 
-    public static void Write(Utf8JsonWriter writer, IReadOnlyList<ObjectResult> results, long? budgetBytes = null)
+    /// <summary>
+    /// Writes each result as it comes (<c>check</c> streams them: <paramref name="afterEach"/> may flush the writer)
+    /// and the summary once they end.
+    /// </summary>
+    /// <returns>How many results had each outcome.</returns>
+    public static OutcomeCounts Write(Utf8JsonWriter writer, IEnumerable<ObjectResult> results, long? budgetBytes, Action? afterEach)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(results);
         var budget = new ResultBudget(writer, budgetBytes);
+        var counts = new OutcomeCounts();
         writer.WriteStartObject();
         writer.WriteStartArray("results"u8);
         var omitted = 0;
         foreach (var result in results)
         {
+            counts.Add(result.Outcome);
             if (budget.Spent)
             {
                 omitted++;
@@ -36,6 +44,7 @@ public static class ResultJsonWriter
             }
 
             WriteResult(writer, result, budget);
+            afterEach?.Invoke();
         }
 
         writer.WriteEndArray();
@@ -46,20 +55,15 @@ public static class ResultJsonWriter
         }
 
         writer.WriteStartObject("summary"u8);
-        writer.WriteNumber("objects"u8, results.Count);
-        var counts = new int[Outcomes.Length];
-        foreach (var result in results)
+        writer.WriteNumber("objects"u8, counts.Objects);
+        foreach (var outcome in OutcomeCounts.Outcomes)
         {
-            counts[Array.IndexOf(Outcomes, result.Outcome)]++;
-        }
-
-        for (var i = 0; i < Outcomes.Length; i++)
-        {
-            writer.WriteNumber(Outcomes[i], counts[i]);
+            writer.WriteNumber(outcome, counts[outcome]);
         }
 
         writer.WriteEndObject();
         writer.WriteEndObject();
+        return counts;
     }
 
     private static void WriteResult(Utf8JsonWriter writer, ObjectResult result, ResultBudget budget)

@@ -129,6 +129,41 @@ public sealed class ManifestReaderLimitsTests
     }
 
     [Fact]
+    public void A_streamed_file_may_hold_more_documents_than_a_body_read_whole()
+    {
+        var text = string.Join("---\n", Enumerable.Repeat(Pod, 10_000));
+
+        var count = 0;
+        foreach (var manifest in ManifestReader.Stream(text, ManifestFormat.Yaml))
+        {
+            using (manifest)
+            {
+                manifest.Error.ShouldBeNull();
+                manifest.Number.ShouldBe(++count);
+            }
+        }
+
+        count.ShouldBe(10_000);
+        ManifestReader.Read(text, ManifestFormat.Yaml).ShouldHaveSingleItem().Error.ShouldBe("more than 1000 documents (the limit per request or file); split the input");
+    }
+
+    [Fact]
+    public void A_stream_past_its_cap_ends_with_one_refusal()
+    {
+        var text = string.Join("---\n", Enumerable.Repeat(Pod, 12));
+
+        var manifests = ManifestReader.Stream(text, ManifestFormat.Yaml, maxDocuments: 10).ToList();
+
+        manifests.Count.ShouldBe(11);
+        manifests[^1].Error.ShouldBe("more than 10 documents or list items (the limit per request or file); split the input");
+        manifests[^1].Number.ShouldBe(11);
+        foreach (var manifest in manifests)
+        {
+            manifest.Dispose();
+        }
+    }
+
+    [Fact]
     public void A_yaml_flow_mapping_is_read_as_yaml_when_the_format_says_yaml()
     {
         using var manifest = Single("{apiVersion: v1, kind: Pod, metadata: {name: flow}, spec: {containers: [{name: a, image: nginx}]}}", ManifestFormat.Yaml);

@@ -14,6 +14,7 @@ namespace Guardrails.Webhook.Tests.Admission;
 /// naming the problem, never a 5xx or a crash; the server (and this process) still answer afterwards, with memory
 /// bounded. Seeded, bounded in count, loopback only.
 /// </summary>
+[Collection(FuzzCollection.Name)]
 public sealed class FuzzTests : IClassFixture<ServerFixture>
 {
     private const int CasesPerDoor = 3400;

@@ -179,6 +179,41 @@ public sealed class CheckCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_file_of_more_documents_than_a_request_body_may_hold_is_judged_document_by_document()
+    {
+        // 1,500 is past the 1,000 documents of one dry-run request: check streams a file, so it has no such limit.
+        var documents = Enumerable.Range(0, 1_500).Select(i => (i % 2 == 0 ? Compliant : Untagged).Replace("name: web", $"name: web-{i}", StringComparison.Ordinal).Replace("name: tagless", $"name: tagless-{i}", StringComparison.Ordinal));
+        var file = Write("many.yaml", string.Join("\n---\n", documents));
+
+        var (exit, output, _) = Check(output: "json", paths: file);
+
+        exit.ShouldBe(1, output);
+        var root = JsonNode.Parse(output)!;
+        root["summary"]!["objects"]!.GetValue<int>().ShouldBe(1_500);
+        root["summary"]!["allowed"]!.GetValue<int>().ShouldBe(750);
+        root["summary"]!["denied"]!.GetValue<int>().ShouldBe(750);
+        var results = root["results"]!.AsArray();
+        results.Count.ShouldBe(1_500);
+        results[1_499]!["document"]!.GetValue<int>().ShouldBe(1_500);
+        results[1_499]!["name"]!.GetValue<string>().ShouldBe("tagless-1499");
+        results[1_499]!["verdict"]!.GetValue<string>().ShouldBe("denied");
+    }
+
+    [Fact]
+    public void Documents_before_a_broken_one_are_judged_and_the_broken_one_names_its_line_and_column()
+    {
+        var file = Write("broken.yaml", Compliant + "\n---\n" + Untagged + "\n---\napiVersion: v1\nkind: Pod\nmetadata: { name: x\n");
+
+        var (exit, output, _) = Check(paths: file);
+
+        exit.ShouldBe(2);
+        output.ShouldContain("allowed  Deployment team-a/web");
+        output.ShouldContain("DENIED   Pod team-a/tagless");
+        output.ShouldContain($"INVALID  ({file}, document 3)");
+        output.ShouldContain("invalid YAML at line 21, column 1");
+    }
+
+    [Fact]
     public void A_list_item_nested_100_deep_is_judged_not_refused()
     {
         var nested = new string('[', 100) + new string(']', 100);

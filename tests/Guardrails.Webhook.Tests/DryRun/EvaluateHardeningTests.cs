@@ -47,6 +47,19 @@ public sealed class EvaluateHardeningTests : IClassFixture<ServerFixture>
         await ServerStillJudgesAsync();
     }
 
+    [Fact]
+    public async Task A_body_of_more_than_1000_documents_is_a_400_naming_the_limit()
+    {
+        const string Pod = "apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec: { containers: [{ name: a, image: nginx }] }\n";
+
+        var (status, body) = await EvaluateAsync(string.Join("---\n", Enumerable.Repeat(Pod, 1_001)));
+
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        var result = body["results"]!.AsArray().ShouldHaveSingleItem()!;
+        result["error"]!.GetValue<string>().ShouldBe("more than 1000 documents (the limit per request or file); split the input");
+        await ServerStillJudgesAsync();
+    }
+
     [Theory]
     [InlineData("application/yaml", 65)]
     [InlineData("application/yaml", 20_000)]
