@@ -66,6 +66,18 @@ internal sealed class LiveClusterSnapshot : IClusterSnapshot
 
     public string? Unavailable { get; }
 
+    internal ImmutableDictionary<string, ImmutableDictionary<string, DisruptionBudgetSummary>> DisruptionBudgets { get; init; } =
+        ImmutableDictionary<string, ImmutableDictionary<string, DisruptionBudgetSummary>>.Empty;
+
+    internal ImmutableDictionary<string, ImmutableDictionary<string, NetworkPolicySummary>> NetworkPolicies { get; init; } =
+        ImmutableDictionary<string, ImmutableDictionary<string, NetworkPolicySummary>>.Empty;
+
+    public IReadOnlyList<DisruptionBudgetSummary> DisruptionBudgetsIn(string @namespace) =>
+        NamespacedSummaries<DisruptionBudgetSummary>.In(DisruptionBudgets, @namespace);
+
+    public IReadOnlyList<NetworkPolicySummary> NetworkPoliciesIn(string @namespace) =>
+        NamespacedSummaries<NetworkPolicySummary>.In(NetworkPolicies, @namespace);
+
     public NamespaceInfo? GetNamespace(string name) => _namespaces.GetValueOrDefault(name);
 
     public NamespaceQuota GetQuota(string @namespace)
