@@ -14,8 +14,10 @@ namespace Guardrails.Benchmarks;
 /// Issue 14: what the day2 pack costs on the admission path. The recorded v1.26 Deployment (namespace rec-team,
 /// opted into day2 by its label) through /validate with the baseline pack alone and with day2 enabled beside it
 /// (every day2 rule in scope: pdb-allows-disruption judges the Deployment against the namespace's budget web,
-/// minAvailable 1, probes-required its containers); and the recorded PodDisruptionBudget judged against an empty workload cache and against 10,000
-/// cached workloads in its namespace (the selector is matched against every one of them).
+/// minAvailable 1, probes-required its containers), as recorded (no readiness probe: day2 adds a warning to the
+/// answer) and given a readiness probe (day2 finds nothing, so only its rules' cost shows); and the recorded
+/// PodDisruptionBudget judged against an empty workload cache and against 10,000 cached workloads in its namespace
+/// (the selector is matched against every one of them).
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -26,6 +28,7 @@ public class Day2Benchmarks
     private const string Namespace = "rec-team";
 
     private byte[] _deployment = [];
+    private byte[] _deploymentWithProbe = [];
     private byte[] _budget = [];
     private AdmissionHandler _baselineOnly = null!;
     private AdmissionHandler _withDay2 = null!;
@@ -36,6 +39,10 @@ public class Day2Benchmarks
     public void Setup()
     {
         _deployment = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "testdata", "v1.26-create-deployment-web.json"));
+        var withProbe = System.Text.Json.Nodes.JsonNode.Parse(_deployment)!;
+        withProbe["request"]!["object"]!["spec"]!["template"]!["spec"]!["containers"]![0]!["readinessProbe"] =
+            System.Text.Json.Nodes.JsonNode.Parse("""{"httpGet":{"path":"/healthz","port":8080}}""");
+        _deploymentWithProbe = System.Text.Encoding.UTF8.GetBytes(withProbe.ToJsonString());
         _budget = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "testdata", "v1.26-create-pdb-web.json"));
 
         var baseline = Pack("baseline.yaml");
@@ -57,6 +64,7 @@ public class Day2Benchmarks
         // full cache is judged against Deployment web (2 replicas) among the 10,000.
         Console.WriteLine($"// baseline only: {Describe(_baselineOnly, _deployment)}");
         Console.WriteLine($"// baseline + day2: {Describe(_withDay2, _deployment)}");
+        Console.WriteLine($"// with a readinessProbe, baseline + day2: {Describe(_withDay2, _deploymentWithProbe)}");
         Console.WriteLine($"// budget, empty cache: {Describe(_budgetEmptyCache, _budget)}");
         Console.WriteLine($"// budget, {full.WorkloadCount} cached workloads: {Describe(_budgetFullCache, _budget)}");
     }
@@ -68,6 +76,14 @@ public class Day2Benchmarks
     [Benchmark(Description = "recorded Deployment: baseline + day2 enabled")]
     [BenchmarkCategory("deployment")]
     public int DeploymentWithDay2() => Validate(_withDay2, _deployment);
+
+    [Benchmark(Baseline = true, Description = "recorded Deployment + readinessProbe: baseline pack alone")]
+    [BenchmarkCategory("deployment-with-probe")]
+    public int ProbedDeploymentBaselineOnly() => Validate(_baselineOnly, _deploymentWithProbe);
+
+    [Benchmark(Description = "recorded Deployment + readinessProbe: baseline + day2 enabled")]
+    [BenchmarkCategory("deployment-with-probe")]
+    public int ProbedDeploymentWithDay2() => Validate(_withDay2, _deploymentWithProbe);
 
     [Benchmark(Baseline = true, Description = "recorded PDB: empty workload cache")]
     [BenchmarkCategory("pdb")]

@@ -17,12 +17,16 @@ public sealed class NamespacedSummaries<T> : IWatchSink
     private readonly Func<JsonElement, T> _read;
     private ImmutableDictionary<string, ImmutableDictionary<string, T>> _items = ImmutableDictionary.Create<string, ImmutableDictionary<string, T>>(StringComparer.Ordinal);
 
+    // What decisions read, rebuilt per namespace on each write (rare) so a read sorts and allocates nothing.
+    private ImmutableDictionary<string, T[]> _ordered = ImmutableDictionary.Create<string, T[]>(StringComparer.Ordinal);
+
     public NamespacedSummaries(Func<JsonElement, T> read)
     {
         _read = read;
     }
 
-    public ImmutableDictionary<string, ImmutableDictionary<string, T>> Current => _items;
+    /// <summary>Each namespace's summaries ordered by name, so messages listing several come out the same every time.</summary>
+    public ImmutableDictionary<string, T[]> Current => _ordered;
 
     public int Count => _items.Values.Sum(i => i.Count);
 
@@ -43,6 +47,7 @@ public sealed class NamespacedSummaries<T> : IWatchSink
         lock (_write)
         {
             _items = byNamespace.ToImmutableDictionary(p => p.Key, p => p.Value.ToImmutable(), StringComparer.Ordinal);
+            _ordered = _items.ToImmutableDictionary(p => p.Key, p => Ordered(p.Value), StringComparer.Ordinal);
         }
     }
 
@@ -52,7 +57,9 @@ public sealed class NamespacedSummaries<T> : IWatchSink
         var summary = _read(item);
         lock (_write)
         {
-            _items = _items.SetItem(ns, (_items.GetValueOrDefault(ns) ?? ImmutableDictionary.Create<string, T>(StringComparer.Ordinal)).SetItem(name, summary));
+            var inner = (_items.GetValueOrDefault(ns) ?? ImmutableDictionary.Create<string, T>(StringComparer.Ordinal)).SetItem(name, summary);
+            _items = _items.SetItem(ns, inner);
+            _ordered = _ordered.SetItem(ns, Ordered(inner));
         }
     }
 
@@ -65,11 +72,15 @@ public sealed class NamespacedSummaries<T> : IWatchSink
             {
                 var remaining = inner.Remove(name);
                 _items = remaining.IsEmpty ? _items.Remove(ns) : _items.SetItem(ns, remaining);
+                _ordered = remaining.IsEmpty ? _ordered.Remove(ns) : _ordered.SetItem(ns, Ordered(remaining));
             }
         }
     }
 
-    /// <summary>A namespace's summaries ordered by name, so messages listing several come out the same every time.</summary>
-    public static IReadOnlyList<T> In(ImmutableDictionary<string, ImmutableDictionary<string, T>> items, string @namespace) =>
-        items.GetValueOrDefault(@namespace) is { } inner ? [.. inner.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value)] : [];
+    /// <summary>A namespace's summaries from <see cref="Current"/>; shared, never to be written to.</summary>
+    public static IReadOnlyList<T> In(ImmutableDictionary<string, T[]> ordered, string @namespace) =>
+        ordered.TryGetValue(@namespace, out var items) ? items : [];
+
+    private static T[] Ordered(ImmutableDictionary<string, T> inner) =>
+        [.. inner.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value)];
 }

@@ -13,9 +13,15 @@ internal static class DisruptionArithmetic
     public static List<WorkloadSummary> Selected(IReadOnlyList<WorkloadSummary> workloads, DisruptionBudgetSummary budget)
     {
         var selected = new List<WorkloadSummary>();
+        if (budget.Selector is null)
+        {
+            return selected;
+        }
+
+        var matcher = new SelectorMatcher(budget.Selector);
         foreach (var workload in workloads)
         {
-            if (workload.Controller is null && IsReplicated(workload.Kind.Kind) && budget.Selects(new PairLabels(workload.PodLabels)))
+            if (workload.Controller is null && IsReplicated(workload.Kind.Kind) && matcher.Matches(workload.PodLabels))
             {
                 selected.Add(workload);
             }

@@ -45,6 +45,7 @@ public sealed class PdbAllowsDisruptionRule : Rule, IScaleRule
     {
         var target = context.Target;
         if (!_parameters.JudgeScaleDowns || context.Request.Kind != "Scale" || target.Controller is not null
+            || context.Cluster.DisruptionBudgetsIn(context.Namespace).Count == 0
             || !DisruptionArithmetic.IsReplicated(target.Kind.Kind) || context.OldReplicas is { } old && context.Replicas >= old)
         {
             return;
@@ -58,6 +59,11 @@ public sealed class PdbAllowsDisruptionRule : Rule, IScaleRule
 
     private static void CheckWorkload(RuleContext context)
     {
+        if (context.Cluster.DisruptionBudgetsIn(context.Namespace).Count == 0)
+        {
+            return;
+        }
+
         var spec = context.Object.Spec;
         var replicasField = spec["replicas"];
         var replicas = replicasField.AsInt64() ?? 1;
