@@ -76,7 +76,12 @@ public sealed class RuleFileReloadTests
         error["line"]!.GetValue<int>().ShouldBe(8);
         error["column"]!.GetValue<int>().ShouldBe(17);
         error["message"]!.GetValue<string>().ShouldStartWith("CS1061: 'RuleContext' does not contain a definition for 'Nope'");
-        server.Logs.Lines.ShouldContain(m => m.Contains("NoDefaultNamespace.cs:8:17: CS1061", StringComparison.Ordinal));
+
+        // The refusal is logged just after the status shows it: waited for, not raced.
+        await Eventually.WithinAsync(
+            TimeSpan.FromSeconds(10),
+            () => Task.FromResult(server.Logs.Lines.Any(m => m.Contains("NoDefaultNamespace.cs:8:17: CS1061", StringComparison.Ordinal))),
+            "the refused edit was never logged with file, line and column");
         (await AllowedAsync(client)).ShouldBeFalse();
 
         await File.WriteAllTextAsync(Path.Combine(rules, "NoDefaultNamespace.cs"), Rule("return;"), TestContext.Current.CancellationToken);
