@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Guardrails.Policies.Authoring;
@@ -21,6 +22,8 @@ public sealed class CompiledPolicy
     private readonly RuleBinding[][] _byKind;
     private readonly RuleBinding[] _all;
     private readonly UpdateJudgement _updates;
+    private readonly FrozenDictionary<(string Pack, string Rule), Exceptions.ExceptionBounds> _exceptionBounds;
+    private readonly Func<string, string, Exceptions.ExceptionBounds?> _boundsOf;
 
     // Kinds without a pod template are open-ended (any CRD), so their rule lists are found on first sight, not up front.
     private readonly ConcurrentDictionary<(string Group, string Kind), RuleBinding[]> _otherKinds = new();
@@ -34,6 +37,11 @@ public sealed class CompiledPolicy
             .ToArray();
         RuleCode = ruleCode;
         _updates = new UpdateJudgement(EvaluateCore);
+        _exceptionBounds = bindings
+            .Where(b => b.Exceptions is not null)
+            .GroupBy(b => (b.Pack, b.Rule.Id))
+            .ToFrozenDictionary(g => g.Key, g => g.First().Exceptions!);
+        _boundsOf = (pack, rule) => _exceptionBounds.GetValueOrDefault((pack, rule));
     }
 
     public IReadOnlyList<RulePack> Packs { get; }
@@ -46,6 +54,16 @@ public sealed class CompiledPolicy
 
     /// <summary>Whether an enabled rule judges replica changes made without a template (<c>*/scale</c>, HPAs).</summary>
     public bool JudgesReplicaChanges => _all.Any(b => b.Rule is IScaleRule);
+
+    /// <summary>Whether any enabled rule lets developers ask for exceptions: then PolicyExceptions are judged at admission.</summary>
+    public bool AllowsExceptions => _exceptionBounds.Values.Any(b => b.AllowsRequests);
+
+    /// <summary>
+    /// The bounds an exception to <paramref name="ruleId"/> is judged by: those of the first enabled pack that gives
+    /// the rule any; null when none does (no exception to it is allowed).
+    /// </summary>
+    public Exceptions.ExceptionBounds? ExceptionBoundsFor(string ruleId) =>
+        _all.FirstOrDefault(b => b.Rule.Id == ruleId && b.Exceptions is not null)?.Exceptions;
 
     /// <summary>The compiled rule files this policy runs; held so their code stays loaded exactly as long as the policy.</summary>
     internal object? RuleCode { get; }
@@ -67,7 +85,8 @@ public sealed class CompiledPolicy
     {
         try
         {
-            return request.Operation == AdmissionOperation.Update ? _updates.Evaluate(request, mode) : EvaluateCore(request, mode);
+            var verdict = request.Operation == AdmissionOperation.Update ? _updates.Evaluate(request, mode) : EvaluateCore(request, mode);
+            return _exceptionBounds.Count == 0 ? verdict : Exceptions.ExceptionCoverage.Apply(verdict, request, _boundsOf);
         }
         catch (InvalidOperationException ex)
         {

@@ -26,4 +26,13 @@ public sealed record EvaluationRequest
     public JsonElement OldObject { get; init; }
 
     public IClusterSnapshot Cluster { get; init; } = ClusterSnapshot.Empty;
+
+    /// <summary>The PolicyExceptions that may cover this object's violations (the host's watch cache, a file, the request body).</summary>
+    public Exceptions.ExceptionIndex Exceptions { get; init; } = Guardrails.Policies.Exceptions.ExceptionIndex.Empty;
+
+    /// <summary>
+    /// The moment the request is judged at, set by the host from its clock: the engine has none, so an exception
+    /// stops covering exactly when this passes its expiry. Null: no exception covers anything.
+    /// </summary>
+    public DateTimeOffset? Now { get; init; }
 }

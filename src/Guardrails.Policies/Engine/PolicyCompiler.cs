@@ -97,7 +97,7 @@ public static class PolicyCompiler
                     continue;
                 }
 
-                bindings.Add(new RuleBinding(rule, entry.Mode, scope, pack.Name!, traits.Match!, traits.Mutates, options.MeasureWithoutBudgets ? null : traits.Budget));
+                bindings.Add(new RuleBinding(rule, entry.Mode, scope, pack.Name!, traits.Match!, traits.Mutates, options.MeasureWithoutBudgets ? null : traits.Budget, entry.Exceptions));
             }
         }
 

@@ -45,6 +45,12 @@ public sealed class Verdict
 
     public string DisplayName => Namespace is null ? $"{Kind} {Name}" : $"{Kind} {Namespace}/{Name}";
 
+    /// <summary>The same verdict with violations rewritten (covered by exceptions); allowed or not is decided again from them.</summary>
+    internal Verdict WithViolations(IReadOnlyList<Violation> violations) => new(Kind, Namespace, Name, violations, Patch, SkippedBecause, Claims);
+
+    /// <summary>The violations an active exception waived (now warnings).</summary>
+    public IEnumerable<Violation> Excepted => Violations.Where(v => v.CoveredBy is not null);
+
     public static Verdict Skipped(string kind, string? @namespace, string? name, string reason) =>
         new(kind, @namespace, name, null, Patching.JsonPatch.Empty, reason);
 }

@@ -13,6 +13,9 @@ public sealed record Violation(string RuleId, string Path, string Actual, string
     /// </summary>
     public bool PreExisting { get; init; }
 
+    /// <summary>The active exception that waives this violation (<see cref="Mode"/> is then Warn); null when none does.</summary>
+    public Exceptions.PolicyException? CoveredBy { get; init; }
+
     /// <summary>One line: rule, path, actual value, what is wrong and the fix.</summary>
-    public override string ToString() => $"{(PreExisting ? "pre-existing: " : "")}[{RuleId}] {Path} ({Actual}): {Message}. Fix: {Fix}";
+    public override string ToString() => $"{(PreExisting ? "pre-existing: " : "")}{(CoveredBy is { } e ? $"excepted by PolicyException {e.DisplayName} until {e.Expires.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}: " : "")}[{RuleId}] {Path} ({Actual}): {Message}. Fix: {Fix}";
 }

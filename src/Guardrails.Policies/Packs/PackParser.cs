@@ -83,6 +83,7 @@ public static class PackParser
             ModeLine = map.LineOf("mode"),
             Scope = ReadScope(map.Map("scope"), errors, file),
             Parameters = map.RawMap("parameters"),
+            Exceptions = Exceptions.ExceptionBoundsReader.Read(map.Map("exceptions"), map.String("id") ?? "(no id)", file, errors),
         };
         map.RejectUnknownKeys();
         return rule;

@@ -21,6 +21,9 @@ public sealed record PackRule
 
     public YamlMappingNode? Parameters { get; init; }
 
+    /// <summary>How much developers may waive of this rule on their own (<c>exceptions:</c>); null: nothing.</summary>
+    public Exceptions.ExceptionBounds? Exceptions { get; init; }
+
     public EnforcementMode Mode => ModeText is null
         ? EnforcementMode.Enforce
         : Enum.TryParse<EnforcementMode>(ModeText, ignoreCase: true, out var mode) ? mode : EnforcementMode.Off;

@@ -2,6 +2,7 @@ using Guardrails.Policies.Engine;
 using Guardrails.Policies.Resources;
 using Guardrails.Webhook.Admission.Refusals;
 using Guardrails.Webhook.Cluster;
+using Guardrails.Webhook.Exceptions;
 using Guardrails.Webhook.Hosting;
 using Guardrails.Webhook.Provisioning;
 using Guardrails.Webhook.Telemetry;
@@ -11,9 +12,18 @@ namespace Guardrails.Webhook.Admission;
 /// <summary>The decision itself: the current compiled policy applied to the review, with subresources handled on purpose.</summary>
 public static class AdmissionCore
 {
-    public static AdmissionHandler Create(PolicyStore policies, IClusterStateSource cluster, GuardrailsMetrics? metrics = null, EnvironmentPreCheckService? environments = null, RefusalEvents? refusals = null) => call =>
+    public static AdmissionHandler Create(PolicyStore policies, IClusterStateSource cluster, GuardrailsMetrics? metrics = null, EnvironmentPreCheckService? environments = null, RefusalEvents? refusals = null, IExceptionSource? exceptions = null, IApprovalCheck? approvals = null, TimeProvider? time = null) => call =>
     {
         var review = call.Review;
+        time ??= TimeProvider.System;
+
+        // A PolicyException is judged against the pack's bounds, and who asked and approved is recorded from userInfo.
+        if (ExceptionAdmission.Handles(review))
+        {
+            return call.Operation == AdmissionOperationKind.Mutate
+                ? ValueTask.FromResult(ExceptionAdmission.Mutate(review))
+                : ExceptionAdmission.ValidateAsync(review, policies.Current, cluster.Current, approvals ?? new NoApprovalCheck(), time.GetUtcNow(), call.Aborted);
+        }
 
         // Environments before the rule packs: without valid packs the pre-check says so itself, and the controller's
         // own finalizer writes must never wait on a pack being fixed.
@@ -53,7 +63,8 @@ public static class AdmissionCore
             metrics.RecordStaleState(cluster.IsSynced ? "watch-failing" : "not-synced");
         }
 
-        var request = review.ToEvaluationRequest(state);
+        // One clock reading per request: an exception expiring now covers either the whole request or none of it.
+        var request = review.ToEvaluationRequest(state, exceptions?.Current, time.GetUtcNow());
 
         try
         {

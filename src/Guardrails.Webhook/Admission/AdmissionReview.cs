@@ -50,6 +50,9 @@ public sealed class AdmissionReview : IDisposable
 
     public string? UserName { get; }
 
+    /// <summary>The requester's groups (<c>userInfo.groups</c>), for asking whether they may approve.</summary>
+    public IReadOnlyList<string> UserGroups { get; init; } = [];
+
     public bool DryRun { get; }
 
     /// <summary>Undefined on DELETE (the apiserver sends null).</summary>
@@ -60,7 +63,7 @@ public sealed class AdmissionReview : IDisposable
 
     /// <summary>Frees the request bytes' document when this review owns it (read from a body, not from an element).</summary>
     /// <summary>What the engine judges for this review: the one mapping every door uses, so they cannot drift apart.</summary>
-    public EvaluationRequest ToEvaluationRequest(IClusterSnapshot cluster) => new()
+    public EvaluationRequest ToEvaluationRequest(IClusterSnapshot cluster, Policies.Exceptions.ExceptionIndex? exceptions = null, DateTimeOffset? now = null) => new()
     {
         Group = Group,
         Kind = Kind,
@@ -71,6 +74,8 @@ public sealed class AdmissionReview : IDisposable
         Object = Object,
         OldObject = OldObject,
         Cluster = cluster,
+        Exceptions = exceptions ?? Policies.Exceptions.ExceptionIndex.Empty,
+        Now = now,
     };
 
     public void Dispose() => _document?.Dispose();

@@ -123,7 +123,12 @@ public static class AdmissionReviewReader
             request.Child("userInfo"u8).Child("username"u8).AsString(),
             request.Child("dryRun"u8).AsBool() ?? false,
             obj.ValueKind == JsonValueKind.Object ? obj : default,
-            oldObj.ValueKind == JsonValueKind.Object ? oldObj : default);
+            oldObj.ValueKind == JsonValueKind.Object ? oldObj : default)
+        {
+            UserGroups = request.Child("userInfo"u8).Child("groups"u8) is { ValueKind: JsonValueKind.Array } groups
+                ? [.. groups.EnumerateArray().Select(g => g.AsString()).OfType<string>()]
+                : [],
+        };
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

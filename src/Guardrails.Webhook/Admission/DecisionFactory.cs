@@ -23,7 +23,7 @@ public static class DecisionFactory
         foreach (var violation in verdict.Violations)
         {
             anyWarn |= violation.Mode == EnforcementMode.Warn;
-            anyAudit |= violation.Mode == EnforcementMode.Audit || violation.PreExisting;
+            anyAudit |= violation.Mode == EnforcementMode.Audit || violation.PreExisting || violation.CoveredBy is not null;
         }
 
         IReadOnlyList<string> warnings = anyWarn ? verdict.Warnings.Select(FormatWarning).ToList() : [];
@@ -32,9 +32,9 @@ public static class DecisionFactory
         // A pre-existing violation is recorded too, so the debt an update was let through with stays on the audit trail.
         IReadOnlyDictionary<string, string> audits = anyAudit
             ? verdict.Violations
-                .Where(v => v.Mode == EnforcementMode.Audit || v.PreExisting)
-                .GroupBy(v => v.PreExisting ? $"{v.RuleId}.pre-existing" : v.RuleId)
-                .ToDictionary(g => g.Key, g => string.Join("; ", g.Select(v => $"{v.Path}: {v.Message}")))
+                .Where(v => v.Mode == EnforcementMode.Audit || v.PreExisting || v.CoveredBy is not null)
+                .GroupBy(v => v.PreExisting ? $"{v.RuleId}.pre-existing" : v.CoveredBy is not null ? $"{v.RuleId}.exception" : v.RuleId)
+                .ToDictionary(g => g.Key, g => string.Join("; ", g.Select(AuditText)))
             : NoAnnotations;
 
         // A denial's message is written from the verdict by AdmissionResponseWriter, never built as a string here.
@@ -57,4 +57,9 @@ public static class DecisionFactory
     }
 
     private static string FormatWarning(Violation violation) => $"Guardrails: {violation}";
+
+    /// <summary>A waived violation's audit entry names the exception, who asked, why, and until when.</summary>
+    private static string AuditText(Violation violation) => violation.CoveredBy is { } e
+        ? $"{violation.Path}: {violation.Message} (waived by PolicyException {e.DisplayName}, requested by {e.RequestedBy ?? "(unknown)"}{(e.ApprovedBy is { } a ? $", approved by {a}" : "")}, reason: {e.Reason ?? "(none)"}, expires {e.Expires.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'})"
+        : $"{violation.Path}: {violation.Message}";
 }

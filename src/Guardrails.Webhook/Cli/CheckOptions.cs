@@ -1,3 +1,3 @@
 namespace Guardrails.Webhook.Cli;
 
-public sealed record CheckOptions(IReadOnlyList<string> Paths, string? PoliciesDirectory, string? QuotaFile, string Output, string? Namespace, string? OldFile = null);
+public sealed record CheckOptions(IReadOnlyList<string> Paths, string? PoliciesDirectory, string? QuotaFile, string Output, string? Namespace, string? OldFile = null, string? ExceptionsFile = null, DateTimeOffset? Now = null);

@@ -35,6 +35,23 @@ public static class CheckRunner
             cluster = snapshot;
         }
 
+        if (options.Now == DateTimeOffset.MinValue)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        var exceptions = Policies.Exceptions.ExceptionIndex.Empty;
+        if (options.ExceptionsFile is not null)
+        {
+            if (ReadExceptions(options.ExceptionsFile, stderr) is not { } read)
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            exceptions = read;
+        }
+
+        var now = options.Now ?? TimeProvider.System.GetUtcNow();
         using var previous = options.OldFile is null ? PreviousObjects.None : ReadPrevious(options.OldFile, options.Namespace, stderr);
         if (previous is null)
         {
@@ -45,7 +62,7 @@ public static class CheckRunner
         var inputs = Inputs(options.Paths, stdin, stderr, out var unreadable);
         foreach (var (source, text) in inputs)
         {
-            results.AddRange(ManifestEvaluator.Evaluate(load.Policy, source, text, cluster, options.Namespace, previous, FormatOf(source)));
+            results.AddRange(ManifestEvaluator.Evaluate(load.Policy, source, text, cluster, options.Namespace, previous, FormatOf(source), exceptions, now));
         }
 
         if (options.Output == "json")
@@ -100,6 +117,39 @@ public static class CheckRunner
         }
 
         return previous;
+    }
+
+    private static Policies.Exceptions.ExceptionIndex? ReadExceptions(string file, TextWriter stderr)
+    {
+        if (ReadOptionFile("--exceptions", file, stderr) is not { } text)
+        {
+            return null;
+        }
+
+        var manifests = ManifestReader.Read(text, FormatOf(file));
+        try
+        {
+            if (manifests.FirstOrDefault(m => m.Error is not null) is { } bad)
+            {
+                stderr.WriteLine($"guardrails: --exceptions file {file}, document {bad.Number}: {bad.Error}");
+                return null;
+            }
+
+            var index = ExceptionInput.Read(manifests, out var error);
+            if (index is null)
+            {
+                stderr.WriteLine($"guardrails: --exceptions file {file}, {error}");
+            }
+
+            return index;
+        }
+        finally
+        {
+            foreach (var manifest in manifests)
+            {
+                manifest.Dispose();
+            }
+        }
     }
 
     private static ClusterSnapshot? ReadClusterState(string file, TextWriter stderr)

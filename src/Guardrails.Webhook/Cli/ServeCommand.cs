@@ -124,6 +124,13 @@ internal static class ServeCommand
         var policy = app.Services.GetRequiredService<PolicyStore>().Current;
         var rules = policy is null ? null : WebhookRuleSet.From(policy);
         await stdout.WriteLineAsync(WebhookManifests.Render(provider.CaBundlePem, new WebhookManifestOptions { Url = url, OwnNamespace = options.OwnNamespace }, rules)).ConfigureAwait(false);
+        if (policy?.AllowsExceptions == true)
+        {
+            // The webhooks above send PolicyExceptions: the cluster needs their CRD for developers to ask for one.
+            await stdout.WriteLineAsync("---").ConfigureAwait(false);
+            await stdout.WriteLineAsync(Exceptions.PolicyExceptionCrd.Yaml).ConfigureAwait(false);
+        }
+
         await stdout.FlushAsync().ConfigureAwait(false);
     }
 

@@ -35,6 +35,7 @@ internal static class TextReport
             foreach (var violation in verdict.Violations)
             {
                 var mode = violation.PreExisting ? " (pre-existing: warn)"
+                    : violation.CoveredBy is { } exception ? $" (excepted by {exception.DisplayName} until {exception.Expires.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}: warn)"
                     : violation.Mode == EnforcementMode.Enforce ? ""
                     : $" ({violation.Mode.ToString().ToLowerInvariant()})";
                 output.WriteLine($"    [{violation.RuleId}]{mode} {violation.Path} = {violation.Actual}");

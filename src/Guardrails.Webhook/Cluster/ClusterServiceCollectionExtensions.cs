@@ -21,6 +21,7 @@ public static class ClusterServiceCollectionExtensions
         if (configuration is null)
         {
             services.AddSingleton<IClusterStateSource, NoClusterStateSource>();
+            services.AddSingleton<IExceptionSource, NoExceptionSource>();
             return services;
         }
 
@@ -34,7 +35,11 @@ public static class ClusterServiceCollectionExtensions
             options.StateStaleAfter,
             new AdmittedWorkloads(sp.GetRequiredService<TimeProvider>(), options.ReservationTtl)));
         services.AddSingleton<IClusterStateSource>(sp => sp.GetRequiredService<LiveClusterState>());
+        services.AddSingleton<ExceptionCache>();
+        services.AddSingleton<IExceptionSource>(sp => sp.GetRequiredService<ExceptionCache>());
+        services.AddSingleton<Exceptions.IApprovalCheck, Exceptions.SubjectAccessApprovalCheck>();
         services.AddHostedService<ClusterWatcher>();
+        services.AddHostedService<Exceptions.ExceptionStatusWriter>();
         services.AddSingleton<WebhookConfigurationSync>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookConfigurationSync>());
 

@@ -11,9 +11,11 @@ public sealed class ClusterWatcher : BackgroundService
     private readonly LiveClusterState _state;
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
+    private readonly ExceptionCache? _exceptions;
 
-    public ClusterWatcher(IKubernetesApi api, LiveClusterState state, ILoggerFactory loggers, TimeProvider time)
+    public ClusterWatcher(IKubernetesApi api, LiveClusterState state, ILoggerFactory loggers, TimeProvider time, ExceptionCache? exceptions = null)
     {
+        _exceptions = exceptions;
         _api = api;
         _state = state;
         _loggers = loggers;
@@ -28,6 +30,12 @@ public sealed class ClusterWatcher : BackgroundService
             .Append(new WatchCache(_api, PolicyObjectTypes.PodDisruptionBudgets, _state.DisruptionBudgets, logger, _time))
             .Append(new WatchCache(_api, PolicyObjectTypes.NetworkPolicies, _state.NetworkPolicies, logger, _time))
             .ToList();
+        if (_exceptions is not null)
+        {
+            // Optional: a cluster without the PolicyException CRD has no exceptions, and is synced all the same.
+            caches.Add(new WatchCache(_api, ResourceType.PolicyExceptions, _exceptions, logger, _time, optional: true));
+        }
+
         _state.Attach(caches);
         var limitRanges = caches.Single(c => c.Type == ResourceType.LimitRanges);
         return Task.WhenAll(caches.Select(c => Task.Run(

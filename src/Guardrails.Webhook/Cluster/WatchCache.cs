@@ -19,8 +19,15 @@ public sealed partial class WatchCache
     private readonly TimeProvider _time;
     private readonly TimeSpan _maxBackoff;
 
-    public WatchCache(IKubernetesApi api, ResourceType type, IWatchSink sink, ILogger logger, TimeProvider time, TimeSpan? maxBackoff = null)
+    private readonly bool _optional;
+
+    /// <param name="optional">
+    /// A CRD that may not be installed: a 404 on the list means "none of them", synced, and the list is tried again
+    /// after <paramref name="maxBackoff"/> so that installing the CRD later is noticed.
+    /// </param>
+    public WatchCache(IKubernetesApi api, ResourceType type, IWatchSink sink, ILogger logger, TimeProvider time, TimeSpan? maxBackoff = null, bool optional = false)
     {
+        _optional = optional;
         _api = api;
         _type = type;
         _sink = sink;
@@ -53,6 +60,24 @@ public sealed partial class WatchCache
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (KubernetesApiException ex) when (_optional && ex.StatusCode == 404 && !stoppingToken.IsCancellationRequested)
+            {
+                // Without the CRD there is nothing to cache: that is known, current state, not a failure to wait on.
+                _sink.Replace(_type, []);
+                Synced = true;
+                Failing = null;
+                failures = 0;
+                resourceVersion = null;
+                LogMissing(_logger, _type.Plural, _maxBackoff.TotalSeconds);
+                try
+                {
+                    await Task.Delay(_maxBackoff, _time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
             catch (WatchExpiredException)
             {
@@ -158,6 +183,9 @@ public sealed partial class WatchCache
         return TimeSpan.FromMilliseconds(exponential.TotalMilliseconds * (0.5 + (Random.Shared.NextDouble() / 2)));
 #pragma warning restore CA5394
     }
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Information, Message = "{Resource} are not served (is the CRD installed?): none cached; asking again in {Seconds:0} s")]
+    private static partial void LogMissing(ILogger logger, string resource, double seconds);
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Debug, Message = "Watch {Resource}: {Type} at resourceVersion {ResourceVersion}")]
     private static partial void LogEvent(ILogger logger, string resource, string type, string resourceVersion);

@@ -22,7 +22,8 @@ public static class DryRunEndpoints
             .WithSummary("Judge YAML or JSON documents (or an AdmissionReview) exactly as admission would, without a cluster")
             .WithDescription("Body: one or many YAML/JSON documents (at most 1,000), or an AdmissionReview, read as the Content-Type says: "
                 + BodyFormat.Accepted + ". Query: namespace (fills objects that name none; an object naming another is invalid). "
-                + "ResourceQuota, LimitRange and Namespace documents in the body are used as the cluster state for the other objects. "
+                + "ResourceQuota, LimitRange and Namespace documents in the body are used as the cluster state for the other objects, "
+                + "and PolicyException documents as the exceptions in force (instead of the cluster's). "
                 + "The answer stays under 256 KB: past that, results and violations are counted (omittedResults, omittedViolations), not listed.")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -32,7 +33,7 @@ public static class DryRunEndpoints
         return endpoints;
     }
 
-    internal static async Task<Results<JsonBytesResult, ProblemHttpResult>> Evaluate(HttpContext context, PolicyStore policies, ServeOptions options, IClusterStateSource state, GuardrailsMetrics metrics, string? @namespace)
+    internal static async Task<Results<JsonBytesResult, ProblemHttpResult>> Evaluate(HttpContext context, PolicyStore policies, ServeOptions options, IClusterStateSource state, IExceptionSource liveExceptions, TimeProvider time, GuardrailsMetrics metrics, string? @namespace)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (BodyFormat.FromContentType(context.Request.ContentType) is not { } format)
@@ -80,7 +81,14 @@ public static class DryRunEndpoints
             return AdmissionEndpoints.Problem(StatusCodes.Status400BadRequest, "Invalid cluster state", stateError);
         }
 
-        var results = ManifestEvaluator.Evaluate(policy, "request", text, cluster, @namespace, format: format);
+        // Exceptions sent along replace the live ones, as quota documents replace the live quota.
+        var exceptions = ExceptionsFromBody(text, format, out var exceptionError) ?? liveExceptions.Current;
+        if (exceptionError is not null)
+        {
+            return AdmissionEndpoints.Problem(StatusCodes.Status400BadRequest, "Invalid PolicyException", exceptionError);
+        }
+
+        var results = ManifestEvaluator.Evaluate(policy, "request", text, cluster, @namespace, format: format, exceptions: exceptions, now: time.GetUtcNow());
         if (results.Count == 0)
         {
             return AdmissionEndpoints.Problem(StatusCodes.Status400BadRequest, "No documents", "the body holds no YAML or JSON documents");
@@ -116,6 +124,30 @@ public static class DryRunEndpoints
         {
             error = TextLimit.Cut(ex.Message, ResponseLimits.MaxMessageChars);
             return null;
+        }
+        finally
+        {
+            foreach (var manifest in manifests)
+            {
+                manifest.Dispose();
+            }
+        }
+    }
+
+    private static Policies.Exceptions.ExceptionIndex? ExceptionsFromBody(string text, ManifestFormat format, out string? error)
+    {
+        var manifests = ManifestReader.Read(text, format);
+        try
+        {
+            if (!manifests.Any(m => m.Kind == Policies.Exceptions.PolicyException.KindName))
+            {
+                error = null;
+                return null;
+            }
+
+            var index = ExceptionInput.Read(manifests, out error);
+            error = error is null ? null : TextLimit.Cut(error, ResponseLimits.MaxMessageChars);
+            return index;
         }
         finally
         {

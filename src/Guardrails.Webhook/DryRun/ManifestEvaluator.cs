@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Guardrails.Policies.Engine;
+using Guardrails.Policies.Exceptions;
 using Guardrails.Policies.Resources;
 using Guardrails.Policies.State;
 using Guardrails.Webhook.Admission;
@@ -15,15 +16,17 @@ public static class ManifestEvaluator
     /// </param>
     /// <param name="previous">Current versions of the objects (<c>check --old</c>): a document that has one is judged as an UPDATE from it.</param>
     /// <param name="format">How the text is written (the Content-Type or the file's extension says); sniffed when nothing does.</param>
-    public static IReadOnlyList<ObjectResult> Evaluate(CompiledPolicy policy, string source, string text, IClusterSnapshot cluster, string? namespaceOverride = null, PreviousObjects? previous = null, ManifestFormat format = ManifestFormat.Sniff)
+    /// <param name="exceptions">PolicyExceptions to honour (a file, the request body, the live cache), judged at <paramref name="now"/>.</param>
+    public static IReadOnlyList<ObjectResult> Evaluate(CompiledPolicy policy, string source, string text, IClusterSnapshot cluster, string? namespaceOverride = null, PreviousObjects? previous = null, ManifestFormat format = ManifestFormat.Sniff, ExceptionIndex? exceptions = null, DateTimeOffset? now = null)
     {
+        var context = new Context(cluster, exceptions ?? ExceptionIndex.Empty, now);
         var results = new List<ObjectResult>();
         var manifests = ManifestReader.Read(text, format);
         try
         {
             foreach (var manifest in manifests)
             {
-                results.Add(EvaluateOne(policy, source, manifest, cluster, namespaceOverride, previous ?? PreviousObjects.None));
+                results.Add(EvaluateOne(policy, source, manifest, context, namespaceOverride, previous ?? PreviousObjects.None));
             }
         }
         finally
@@ -37,7 +40,9 @@ public static class ManifestEvaluator
         return results;
     }
 
-    private static ObjectResult EvaluateOne(CompiledPolicy policy, string source, Manifest manifest, IClusterSnapshot cluster, string? namespaceOverride, PreviousObjects previous)
+    private sealed record Context(IClusterSnapshot Cluster, ExceptionIndex Exceptions, DateTimeOffset? Now);
+
+    private static ObjectResult EvaluateOne(CompiledPolicy policy, string source, Manifest manifest, Context context, string? namespaceOverride, PreviousObjects previous)
     {
         if (manifest.Error is not null)
         {
@@ -51,7 +56,7 @@ public static class ManifestEvaluator
 
         if (manifest.Kind == "AdmissionReview")
         {
-            return EvaluateReview(policy, source, manifest, cluster);
+            return EvaluateReview(policy, source, manifest, context);
         }
 
         if (namespaceOverride is { Length: > 0 } && manifest.Namespace is { Length: > 0 } own && own != namespaceOverride)
@@ -73,7 +78,9 @@ public static class ManifestEvaluator
             Namespace = manifest.Namespace is { Length: > 0 } ns ? ns : namespaceOverride is { Length: > 0 } given ? given : "default",
             Name = manifest.Name,
             Object = manifest.Root,
-            Cluster = cluster,
+            Cluster = context.Cluster,
+            Exceptions = context.Exceptions,
+            Now = context.Now,
         });
         return Judge(policy, source, manifest.Number, request);
     }
@@ -100,7 +107,7 @@ public static class ManifestEvaluator
     /// An AdmissionReview (as recorded from an apiserver) is read by the webhook's own reader, so it is refused for the
     /// same reasons with the same words, and judged as the webhook would judge it.
     /// </summary>
-    private static ObjectResult EvaluateReview(CompiledPolicy policy, string source, Manifest manifest, IClusterSnapshot cluster)
+    private static ObjectResult EvaluateReview(CompiledPolicy policy, string source, Manifest manifest, Context context)
     {
         AdmissionReview review;
         try
@@ -114,7 +121,7 @@ public static class ManifestEvaluator
 
         using (review)
         {
-            return Judge(policy, source, manifest.Number, review.ToEvaluationRequest(cluster));
+            return Judge(policy, source, manifest.Number, review.ToEvaluationRequest(context.Cluster, context.Exceptions, context.Now));
         }
     }
 }

@@ -115,6 +115,16 @@ public static class ResultJsonWriter
                 writer.WriteBoolean("preExisting"u8, true);
             }
 
+            if (violation.CoveredBy is { } exception)
+            {
+                writer.WriteStartObject("exception"u8);
+                writer.WriteString("name"u8, exception.DisplayName);
+                writer.WriteString("requestedBy"u8, exception.RequestedBy);
+                writer.WriteString("reason"u8, budget.Message(exception.Reason ?? ""));
+                writer.WriteString("expires"u8, exception.Expires);
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         }
 

@@ -4,6 +4,7 @@ using Guardrails.Webhook.Admission;
 using Guardrails.Webhook.Admission.Refusals;
 using Guardrails.Webhook.Cluster;
 using Guardrails.Webhook.DryRun;
+using Guardrails.Webhook.Exceptions;
 using Guardrails.Webhook.Hosting.Tls;
 using Guardrails.Webhook.Provisioning;
 using Guardrails.Webhook.Telemetry;
@@ -25,7 +26,8 @@ public static class GuardrailsHost
 
     /// <exception cref="ValidationException">The options are invalid; every reason is in the message.</exception>
     /// <exception cref="PolicyLoadException">The rule packs are invalid at startup.</exception>
-    public static WebApplication Build(ServeOptions options, string[]? args = null, Action<ILoggingBuilder>? logging = null)
+    /// <param name="overrides">Replaces services after Guardrails' own are added (tests: a manual clock).</param>
+    public static WebApplication Build(ServeOptions options, string[]? args = null, Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? overrides = null)
     {
         new ServeOptionsValidator().ValidateAndThrow(options);
 
@@ -97,10 +99,12 @@ public static class GuardrailsHost
             sp.GetRequiredService<ILogger<PackWatcher>>(),
             options.PackReloadInterval));
         services.AddHostedService(sp => sp.GetRequiredService<PackWatcher>());
+        services.AddSingleton<Exceptions.ExceptionStatusBoard>();
         services.AddSingleton(BuildPipeline);
         services.AddGuardrailsTelemetry();
         services.AddProblemDetails();
         services.AddOpenApi();
+        overrides?.Invoke(services);
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -113,6 +117,8 @@ public static class GuardrailsHost
         var store = app.Services.GetRequiredService<PolicyStore>();
         store.Reloaded += result => metrics.RecordPackReload(result.Succeeded);
         metrics.SetLoadedPackCount(() => store.Current?.Packs.Count ?? 0);
+        var exceptionBoard = app.Services.GetRequiredService<Exceptions.ExceptionStatusBoard>();
+        metrics.SetActiveExceptions(exceptionBoard.ActiveByNamespaceAndRule);
 
         var initial = app.Services.GetRequiredService<PackWatcher>().LoadInitial();
         if (!initial.Succeeded)
@@ -126,6 +132,7 @@ public static class GuardrailsHost
         app.MapAdmission();
         app.MapDryRun();
         app.MapEnvironments();
+        app.MapExceptions();
         app.MapHealth();
         app.MapGuardrailsMetrics("/metrics");
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -145,7 +152,10 @@ public static class GuardrailsHost
             services.GetRequiredService<IClusterStateSource>(),
             metrics,
             services.GetRequiredService<EnvironmentPreCheckService>(),
-            services.GetService<RefusalEvents>());
+            services.GetService<RefusalEvents>(),
+            services.GetRequiredService<IExceptionSource>(),
+            services.GetService<Exceptions.IApprovalCheck>(),
+            services.GetRequiredService<TimeProvider>());
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Admission");
         var chain = core.WithDeadline().WithMetrics(metrics).WithTracing().WithLogging(logger);
         return new AdmissionPipeline(chain, chain);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Guardrails.Policies.Packs;
 using Guardrails.Policies.Quantities;
 using Guardrails.Policies.Resources;
 

@@ -29,6 +29,8 @@ public sealed class GuardrailsMetrics
     private readonly Counter<long> _reconciles;
     private Func<int>? _loadedPackCount;
 
+    private Func<IEnumerable<(string Namespace, string Rule, int Count)>>? _activeExceptions;
+
     public GuardrailsMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
@@ -67,6 +69,26 @@ public sealed class GuardrailsMetrics
             ObserveLoadedPacks,
             unit: "{pack}",
             description: "Rule packs currently loaded.");
+        meter.CreateObservableGauge(
+            "guardrails.exceptions.active",
+            ObserveActiveExceptions,
+            unit: "{exception}",
+            description: "PolicyExceptions covering violations now, by namespace and rule.");
+    }
+
+    /// <summary>Feeds the <c>guardrails.exceptions.active</c> gauge, pulled at collection time; nothing is reported until set.</summary>
+    public void SetActiveExceptions(Func<IEnumerable<(string Namespace, string Rule, int Count)>> active)
+    {
+        ArgumentNullException.ThrowIfNull(active);
+        Volatile.Write(ref _activeExceptions, active);
+    }
+
+    private IEnumerable<Measurement<int>> ObserveActiveExceptions()
+    {
+        var source = Volatile.Read(ref _activeExceptions);
+        return source is null
+            ? []
+            : [.. source().Select(a => new Measurement<int>(a.Count, new KeyValuePair<string, object?>("namespace", a.Namespace), new KeyValuePair<string, object?>("rule", a.Rule)))];
     }
 
     /// <param name="door"><c>admission</c>, <c>dryrun</c> or <c>provisioning</c>.</param>

@@ -18,7 +18,7 @@ internal sealed class LiveStateHarness : IAsyncDisposable
 
     public GuardrailsServer Guardrails { get; }
 
-    public static async Task<LiveStateHarness> StartAsync(Action<KubeTestBed>? seed = null, Func<Guardrails.Webhook.Hosting.ServeOptions, Guardrails.Webhook.Hosting.ServeOptions>? configure = null, string? packs = null)
+    public static async Task<LiveStateHarness> StartAsync(Action<KubeTestBed>? seed = null, Func<Guardrails.Webhook.Hosting.ServeOptions, Guardrails.Webhook.Hosting.ServeOptions>? configure = null, string? packs = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var bed = await KubeTestBed.StartAsync();
         bed.Namespace("team-a");
@@ -40,7 +40,7 @@ internal sealed class LiveStateHarness : IAsyncDisposable
               context: {"{"} cluster: fake, user: bob {"}"}
             current-context: fake
             """);
-        var guardrails = await GuardrailsServer.StartAsync(o => configure?.Invoke(o with { Kubeconfig = kubeconfig }) ?? o with { Kubeconfig = kubeconfig }, packs);
+        var guardrails = await GuardrailsServer.StartAsync(o => configure?.Invoke(o with { Kubeconfig = kubeconfig }) ?? o with { Kubeconfig = kubeconfig }, packs, services: services);
         return new LiveStateHarness(bed, guardrails);
     }
 

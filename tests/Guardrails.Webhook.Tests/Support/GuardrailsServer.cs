@@ -37,7 +37,7 @@ internal sealed class GuardrailsServer : IAsyncDisposable
 
     /// <param name="logging">Replaces the test's quiet recorder setup, to see the product's own default log filters.</param>
     /// <param name="copyFrom">A policies directory to copy whole (packs, rules/*.cs, tests/) instead of the shipped packs.</param>
-    public static async Task<GuardrailsServer> StartAsync(Func<ServeOptions, ServeOptions>? configure = null, string? packs = null, Action<WebApplication>? beforeStart = null, string? copyFrom = null, Action<ILoggingBuilder>? logging = null, string[]? hostArgs = null)
+    public static async Task<GuardrailsServer> StartAsync(Func<ServeOptions, ServeOptions>? configure = null, string? packs = null, Action<WebApplication>? beforeStart = null, string? copyFrom = null, Action<ILoggingBuilder>? logging = null, string[]? hostArgs = null, Action<IServiceCollection>? services = null)
     {
         var root = Directory.CreateTempSubdirectory("guardrails-test-").FullName;
         var policies = Path.Combine(root, "policies");
@@ -77,7 +77,7 @@ internal sealed class GuardrailsServer : IAsyncDisposable
             builder.AddFilter<LogRecorder>("Guardrails", LogLevel.Debug);
             builder.AddFilter<LogRecorder>("Microsoft", LogLevel.Error);
             builder.AddProvider(recorder);
-        }));
+        }), services);
         beforeStart?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

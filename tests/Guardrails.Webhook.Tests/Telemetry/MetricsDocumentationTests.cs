@@ -29,6 +29,7 @@ public sealed partial class MetricsDocumentationTests
         var metrics = server.App.Services.GetRequiredService<GuardrailsMetrics>();
         metrics.RecordStaleState("not-synced");
         metrics.RecordReconcile("done");
+        metrics.SetActiveExceptions(() => [("team-a", "run-as-non-root", 1)]);
 
         var text = await client.GetStringAsync("/metrics", ct);
         var samples = Exposition.Parse(text);

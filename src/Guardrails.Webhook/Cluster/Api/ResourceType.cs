@@ -9,6 +9,9 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
 
     public static readonly ResourceType LimitRanges = new("", "v1", "limitranges", "LimitRange", Namespaced: true);
 
+    /// <summary>Guardrails' own CRD; a cluster without it installed has none (the list answers 404).</summary>
+    public static readonly ResourceType PolicyExceptions = new("guardrails.dev", "v1alpha1", "policyexceptions", "PolicyException", Namespaced: true);
+
     /// <summary><c>/api/v1</c> for the core group, <c>/apis/{group}/{version}</c> for the others.</summary>
     public string ApiPrefix => Group.Length == 0 ? $"/api/{Version}" : $"/apis/{Group}/{Version}";
 

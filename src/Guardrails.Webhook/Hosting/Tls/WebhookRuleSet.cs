@@ -14,6 +14,9 @@ public sealed record WebhookRuleSet(IReadOnlyList<WebhookRule> Validating, IRead
     private static readonly string[] CreateAndUpdate = ["CREATE", "UPDATE"];
     private static readonly WebhookRule Environments = new("guardrails.dev", "v1alpha1", "*", ["environments"], CreateAndUpdate);
 
+    // Both webhooks: /mutate records who asked and approved from userInfo, /validate judges the exception and the record.
+    private static readonly WebhookRule PolicyExceptions = new("guardrails.dev", "v1alpha1", "Namespaced", ["policyexceptions"], CreateAndUpdate);
+
     // Validated only: an HPA cannot be refused for what its controller scales to later, but a maxReplicas that cannot
     // fit gets a warning from the rules that judge replica changes.
     private static readonly WebhookRule Autoscalers = new("autoscaling", "v2", "Namespaced", ["horizontalpodautoscalers"], CreateAndUpdate);
@@ -32,7 +35,13 @@ public sealed record WebhookRuleSet(IReadOnlyList<WebhookRule> Validating, IRead
         }
 
         validating.Add(Environments);
-        return new WebhookRuleSet(validating, mutating.Count == 0 ? null : For(mutating));
+        if (!policy.AllowsExceptions)
+        {
+            return new WebhookRuleSet(validating, mutating.Count == 0 ? null : For(mutating));
+        }
+
+        validating.Add(PolicyExceptions);
+        return new WebhookRuleSet(validating, [.. For(mutating), PolicyExceptions]);
     }
 
     private static List<WebhookRule> For(IEnumerable<Match> matches)

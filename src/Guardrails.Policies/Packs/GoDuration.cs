@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Guardrails.Webhook.Provisioning;
+namespace Guardrails.Policies.Packs;
 
 /// <summary>
 /// Durations as Kubernetes and Go write them (<c>72h</c>, <c>1h30m</c>, <c>90s</c>), limited to hours, minutes and
 /// seconds: the units a lifetime needs, and exactly what the CRD's <c>ttl</c> pattern admits, so both doors agree.
 /// </summary>
-internal static partial class GoDuration
+public static partial class GoDuration
 {
     public static bool TryParse(string text, out TimeSpan duration)
     {
