@@ -25,6 +25,7 @@ public sealed class RuleCatalog
         Authored(typeof(ProbesRequired.ProbesRequiredRule)),
         Authored(typeof(IngressTls.IngressTlsRule)),
         Authored(typeof(ServiceType.ServiceTypeRule)),
+        Authored(typeof(NetworkPolicyKeepsPlatformAccess.NetworkPolicyKeepsPlatformAccessRule)),
     ]);
 
     private static RuleTypeDefinition Authored([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] Type type) =>

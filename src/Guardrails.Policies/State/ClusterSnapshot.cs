@@ -4,7 +4,10 @@ using Guardrails.Policies.Resources;
 
 namespace Guardrails.Policies.State;
 
-/// <summary>An immutable snapshot built from Kubernetes objects: Namespaces, ResourceQuotas, LimitRanges and workloads (with a uid).</summary>
+/// <summary>
+/// An immutable snapshot built from Kubernetes objects: Namespaces, ResourceQuotas, LimitRanges, workloads (with a
+/// uid), PodDisruptionBudgets and NetworkPolicies.
+/// </summary>
 public sealed class ClusterSnapshot : IClusterSnapshot
 {
     public static readonly ClusterSnapshot Empty = new(
@@ -14,12 +17,21 @@ public sealed class ClusterSnapshot : IClusterSnapshot
     private readonly FrozenDictionary<string, NamespaceInfo> _namespaces;
     private readonly FrozenDictionary<string, NamespaceQuota> _quotas;
     private readonly IReadOnlyList<WorkloadSummary> _workloads;
+    private readonly IReadOnlyList<DisruptionBudgetSummary> _budgets;
+    private readonly IReadOnlyList<NetworkPolicySummary> _networkPolicies;
 
-    public ClusterSnapshot(IReadOnlyDictionary<string, NamespaceInfo> namespaces, IReadOnlyDictionary<string, NamespaceQuota> quotas, IReadOnlyList<WorkloadSummary>? workloads = null)
+    public ClusterSnapshot(
+        IReadOnlyDictionary<string, NamespaceInfo> namespaces,
+        IReadOnlyDictionary<string, NamespaceQuota> quotas,
+        IReadOnlyList<WorkloadSummary>? workloads = null,
+        IReadOnlyList<DisruptionBudgetSummary>? disruptionBudgets = null,
+        IReadOnlyList<NetworkPolicySummary>? networkPolicies = null)
     {
         _namespaces = namespaces.ToFrozenDictionary(StringComparer.Ordinal);
         _quotas = quotas.ToFrozenDictionary(StringComparer.Ordinal);
         _workloads = workloads ?? [];
+        _budgets = disruptionBudgets ?? [];
+        _networkPolicies = networkPolicies ?? [];
     }
 
     public WorkloadSummary? GetWorkload(string @namespace, string uid) =>
@@ -34,6 +46,12 @@ public sealed class ClusterSnapshot : IClusterSnapshot
     public IReadOnlyList<WorkloadSummary> WorkloadsIn(string @namespace) =>
         [.. _workloads.Where(w => w.Namespace == @namespace)];
 
+    public IReadOnlyList<DisruptionBudgetSummary> DisruptionBudgetsIn(string @namespace) =>
+        [.. _budgets.Where(b => b.Namespace == @namespace)];
+
+    public IReadOnlyList<NetworkPolicySummary> NetworkPoliciesIn(string @namespace) =>
+        [.. _networkPolicies.Where(p => p.Namespace == @namespace)];
+
     public NamespaceInfo? GetNamespace(string name) => _namespaces.GetValueOrDefault(name);
 
     public NamespaceQuota GetQuota(string @namespace) => _quotas.GetValueOrDefault(@namespace) ?? NamespaceQuota.None;
@@ -41,7 +59,8 @@ public sealed class ClusterSnapshot : IClusterSnapshot
     public string? Unavailable => null;
 
     /// <summary>
-    /// Reads Namespace, ResourceQuota and LimitRange objects (a <c>kind: List</c> is unwrapped); other kinds are ignored.
+    /// Reads Namespace, ResourceQuota, LimitRange, workload, PodDisruptionBudget and NetworkPolicy objects (a
+    /// <c>kind: List</c> is unwrapped); other kinds are ignored.
     /// Objects without a namespace are placed in <paramref name="defaultNamespace"/>.
     /// </summary>
     /// <exception cref="ClusterStateException">An object is malformed; the message names it and the field.</exception>
@@ -51,6 +70,8 @@ public sealed class ClusterSnapshot : IClusterSnapshot
         var quotas = new Dictionary<string, List<ResourceQuotaState>>(StringComparer.Ordinal);
         var limitRanges = new Dictionary<string, List<LimitRangeDefaults>>(StringComparer.Ordinal);
         var workloads = new List<JsonElement>();
+        var budgets = new List<DisruptionBudgetSummary>();
+        var networkPolicies = new List<NetworkPolicySummary>();
 
         foreach (var item in Flatten(objects))
         {
@@ -69,6 +90,12 @@ public sealed class ClusterSnapshot : IClusterSnapshot
                         Add(limitRanges, ns, limits);
                     }
 
+                    break;
+                case "PodDisruptionBudget" when item.Child("apiVersion"u8).AsString()?.StartsWith("policy/", StringComparison.Ordinal) == true:
+                    budgets.Add(DisruptionBudgetSummary.Read(item, defaultNamespace));
+                    break;
+                case "NetworkPolicy" when item.Child("apiVersion"u8).AsString()?.StartsWith("networking.k8s.io/", StringComparison.Ordinal) == true:
+                    networkPolicies.Add(NetworkPolicySummary.Read(item, defaultNamespace));
                     break;
                 default:
                     if (WorkloadKind.FromApiVersion(item.Child("apiVersion"u8).AsString(), item.Child("kind"u8).AsString()) is not null)
@@ -91,14 +118,14 @@ public sealed class ClusterSnapshot : IClusterSnapshot
             .Select(w => WorkloadSummary.Read(w, limitRanges.GetValueOrDefault(StateReader.Identity(w, defaultNamespace).Namespace) ?? [], defaultNamespace))
             .OfType<WorkloadSummary>()
             .ToList();
-        return new ClusterSnapshot(namespaces, byNamespace, summaries);
+        return new ClusterSnapshot(namespaces, byNamespace, summaries, budgets, networkPolicies);
     }
 
     private static IEnumerable<JsonElement> Flatten(IEnumerable<JsonElement> objects)
     {
         foreach (var item in objects)
         {
-            if (item.Child("kind"u8).AsString() is "List" or "ResourceQuotaList" or "LimitRangeList" or "NamespaceList"
+            if (item.Child("kind"u8).AsString() is "List" or "ResourceQuotaList" or "LimitRangeList" or "NamespaceList" or "PodDisruptionBudgetList" or "NetworkPolicyList"
                 && item.Child("items"u8).ValueKind == JsonValueKind.Array)
             {
                 foreach (var inner in item.Child("items"u8).EnumerateArray())

@@ -23,6 +23,12 @@ public interface IClusterSnapshot
     /// <summary>Every workload of a namespace (top-level and owned), for rules that select workloads by their pods' labels (PodDisruptionBudgets).</summary>
     IReadOnlyList<WorkloadSummary> WorkloadsIn(string @namespace) => [];
 
+    /// <summary>The PodDisruptionBudgets of a namespace, for judging a workload's scale-down against them.</summary>
+    IReadOnlyList<DisruptionBudgetSummary> DisruptionBudgetsIn(string @namespace) => [];
+
+    /// <summary>The NetworkPolicies of a namespace, for judging a policy change against the ones beside it.</summary>
+    IReadOnlyList<NetworkPolicySummary> NetworkPoliciesIn(string @namespace) => [];
+
     /// <summary>Why this snapshot cannot be trusted (not synced yet, watches failing), or null when it is current.</summary>
     string? Unavailable { get; }
 }

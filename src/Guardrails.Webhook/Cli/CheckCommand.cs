@@ -7,7 +7,7 @@ internal static class CheckCommand
     public static Command Create(TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var policies = new Option<string?>("--policies") { Description = "Directory of rule packs (default: the shipped policies/)" };
-        var quota = new Option<string?>("--quota") { Description = "YAML/JSON with ResourceQuota, LimitRange and Namespace objects (e.g. kubectl get quota,limitrange -o yaml)" };
+        var quota = new Option<string?>("--quota") { Description = "YAML/JSON with the cluster state rules read: Namespace, ResourceQuota, LimitRange, workload, PodDisruptionBudget and NetworkPolicy objects (e.g. kubectl get quota,limitrange,deploy,sts,pdb,networkpolicy -o yaml)" };
         var output = new Option<string>("--output", "-o") { Description = "text or json", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
         var ns = new Option<string?>("--namespace", "-n") { Description = "Namespace for objects that name none (default: default); an object naming another one is invalid" };

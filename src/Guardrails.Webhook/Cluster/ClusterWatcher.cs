@@ -27,6 +27,8 @@ public sealed class ClusterWatcher : BackgroundService
         var logger = _loggers.CreateLogger<WatchCache>();
         var caches = new[] { ResourceType.Namespaces, ResourceType.ResourceQuotas, ResourceType.LimitRanges }.Concat(WorkloadResourceTypes.All)
             .Select(type => new WatchCache(_api, type, _state, logger, _time))
+            .Append(new WatchCache(_api, PolicyObjectTypes.PodDisruptionBudgets, _state.DisruptionBudgets, logger, _time))
+            .Append(new WatchCache(_api, PolicyObjectTypes.NetworkPolicies, _state.NetworkPolicies, logger, _time))
             .ToList();
         if (_exceptions is not null)
         {

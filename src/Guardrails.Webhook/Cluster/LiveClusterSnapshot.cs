@@ -49,9 +49,12 @@ internal sealed class LiveClusterSnapshot : IClusterSnapshot
         var cached = _workloads.GetValueOrDefault(@namespace);
         if (cached is not null)
         {
+            // Budgets match against every workload of a namespace (thousands): no per-workload search when nothing
+            // was admitted moments ago, which is nearly always.
+            HashSet<string>? newer = admitted.Count == 0 ? null : [.. admitted.Select(a => a.Uid)];
             foreach (var workload in cached.Values)
             {
-                if (!admitted.Any(a => a.Uid == workload.Uid))
+                if (newer is null || !newer.Contains(workload.Uid))
                 {
                     yield return workload;
                 }
@@ -65,6 +68,18 @@ internal sealed class LiveClusterSnapshot : IClusterSnapshot
     }
 
     public string? Unavailable { get; }
+
+    internal ImmutableDictionary<string, DisruptionBudgetSummary[]> DisruptionBudgets { get; init; } =
+        ImmutableDictionary<string, DisruptionBudgetSummary[]>.Empty;
+
+    internal ImmutableDictionary<string, NetworkPolicySummary[]> NetworkPolicies { get; init; } =
+        ImmutableDictionary<string, NetworkPolicySummary[]>.Empty;
+
+    public IReadOnlyList<DisruptionBudgetSummary> DisruptionBudgetsIn(string @namespace) =>
+        NamespacedSummaries<DisruptionBudgetSummary>.In(DisruptionBudgets, @namespace);
+
+    public IReadOnlyList<NetworkPolicySummary> NetworkPoliciesIn(string @namespace) =>
+        NamespacedSummaries<NetworkPolicySummary>.In(NetworkPolicies, @namespace);
 
     public NamespaceInfo? GetNamespace(string name) => _namespaces.GetValueOrDefault(name);
 

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace Guardrails.Webhook.Cluster;
 
 /// <summary>
-/// Cluster state kept by watches: Namespaces (labels feed pack selectors), ResourceQuotas and LimitRanges.
+/// Cluster state kept by watches: Namespaces (labels feed pack selectors), ResourceQuotas and LimitRanges, workloads,
+/// and the PodDisruptionBudgets and NetworkPolicies the day2 rules judge changes against.
 /// Writers (one per watch) swap immutable maps; the admission path only ever reads a snapshot.
 /// </summary>
 public sealed partial class LiveClusterState : IClusterStateSource, IWatchSink
@@ -36,11 +37,21 @@ public sealed partial class LiveClusterState : IClusterStateSource, IWatchSink
     /// <summary>Workloads admitted moments ago that the watch has not delivered yet.</summary>
     public AdmittedWorkloads Admitted { get; }
 
+    /// <summary>PodDisruptionBudgets by namespace and name: selector and minAvailable / maxUnavailable only.</summary>
+    public NamespacedSummaries<DisruptionBudgetSummary> DisruptionBudgets { get; } = new(item => DisruptionBudgetSummary.Read(item));
+
+    /// <summary>NetworkPolicies by namespace and name: podSelector, whether they isolate for ingress, and whom they admit.</summary>
+    public NamespacedSummaries<NetworkPolicySummary> NetworkPolicies { get; } = new(item => NetworkPolicySummary.Read(item));
+
     public IReadOnlyList<WatchCache> Caches { get; private set; } = [];
 
     public bool IsSynced => Caches.Count > 0 && Caches.All(c => c.Synced);
 
-    public IClusterSnapshot Current => new LiveClusterSnapshot(_namespaces, _quotas, _limitRanges, _workloads, Reservations, Admitted, Unavailable());
+    public IClusterSnapshot Current => new LiveClusterSnapshot(_namespaces, _quotas, _limitRanges, _workloads, Reservations, Admitted, Unavailable())
+    {
+        DisruptionBudgets = DisruptionBudgets.Current,
+        NetworkPolicies = NetworkPolicies.Current,
+    };
 
     public int NamespaceCount => _namespaces.Count;
 

@@ -10,14 +10,19 @@ namespace Guardrails.E2E.Support;
 /// The policies directory the run's Guardrails serves: a copy of the repository's <c>policies/</c> whose
 /// <c>platform.yaml</c> also lists the run's own team, with a budget. Teams are cluster-wide (their environments'
 /// namespaces are <c>{team}-{name}</c>), so a team of its own keeps one run's environments, namespaces and budget
-/// apart from every other's. The shipped packs, teams and tiers are kept as they are.
+/// apart from every other's. The shipped teams and tiers are kept as they are, and so are the packs, but for day2,
+/// switched on for the namespaces labelled for it with pdb-allows-disruption enforced.
 /// </summary>
 internal static class RunPolicies
 {
     public const string BudgetCpu = "4";
     public const string BudgetMemory = "8Gi";
 
+    /// <summary>The namespace label that opts a namespace into the day2 pack (value <c>enabled</c>).</summary>
+    public const string Day2Label = "guardrails.dev/day2";
+
     private const string SettingsFile = "platform.yaml";
+    private const string Day2File = "day2.yaml";
 
     // The shipped file's shape; if it changes, the insertion below must be re-checked, so a mismatch fails loudly.
     private const string TeamsLine = "\n  teams:\n";
@@ -52,7 +57,29 @@ internal static class RunPolicies
             + $"{TeamIndent}    cpu: \"{BudgetCpu}\"\n"
             + $"{TeamIndent}    memory: {BudgetMemory}\n";
         File.WriteAllText(path, text.Replace(TeamsLine, TeamsLine + entry, StringComparison.Ordinal));
+        EnableDay2(directory);
         return Verify(directory, team);
+    }
+
+    /// <summary>
+    /// The day2 pack switched on, as a platform team does it: still only in namespaces labelled
+    /// <see cref="Day2Label"/>=enabled, and with pdb-allows-disruption in Enforce (its other rules stay in Warn).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The shipped pack no longer has the expected shape.</exception>
+    private static void EnableDay2(string directory)
+    {
+        var path = Path.Combine(directory, Day2File);
+        var text = File.ReadAllText(path).ReplaceLineEndings("\n");
+        const string Disabled = "\n  enabled: false\n";
+        const string PdbWarn = "- id: pdb-allows-disruption\n      mode: Warn\n";
+        if (!text.Contains(Disabled, StringComparison.Ordinal) || !text.Contains(PdbWarn, StringComparison.Ordinal) || !text.Contains(Day2Label, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{Day2File} no longer ships disabled with pdb-allows-disruption in Warn, scoped by {Day2Label}: update RunPolicies.EnableDay2");
+        }
+
+        File.WriteAllText(path, text
+            .Replace(Disabled, "\n  enabled: true\n", StringComparison.Ordinal)
+            .Replace(PdbWarn, "- id: pdb-allows-disruption\n      mode: Enforce\n", StringComparison.Ordinal));
     }
 
     /// <summary>

@@ -20,6 +20,12 @@ internal sealed class WebhookRegistration
     private const string RenderedWebhookItem = "\n  - name: ";
     private const string RenderedSelector = "    namespaceSelector:\n      matchExpressions:\n";
 
+    // What the shipped rules need, plus PodDisruptionBudgets: the run serves the day2 pack with pdb-allows-disruption
+    // enforced in namespaces labelled for it (RunPolicies), and a budget the apiserver never sends is never judged.
+    private static readonly WebhookRuleSet RunRules = new(
+        [.. WebhookRuleSet.Default.Validating, new WebhookRule("policy", "v1", "Namespaced", ["poddisruptionbudgets"], ["CREATE", "UPDATE"])],
+        WebhookRuleSet.Default.Mutating);
+
     private WebhookRegistration(string name, string runId, string url)
     {
         Name = name;
@@ -44,7 +50,7 @@ internal sealed class WebhookRegistration
     /// <exception cref="InvalidOperationException">Render's output no longer has the shape the fence is written for.</exception>
     public static string Render(string caBundlePem, string url, string runId, string ownNamespace)
     {
-        var yaml = WebhookManifests.Render(caBundlePem, new WebhookManifestOptions { Url = url, OwnNamespace = ownNamespace });
+        var yaml = WebhookManifests.Render(caBundlePem, new WebhookManifestOptions { Url = url, OwnNamespace = ownNamespace }, RunRules);
         var name = NameFor(runId);
         var label = TestObjects.RunLabel;
         yaml = ReplaceEach(yaml, RenderedName, $"metadata:\n  name: {name}\n");

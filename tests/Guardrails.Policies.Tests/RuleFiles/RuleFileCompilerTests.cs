@@ -37,7 +37,7 @@ public sealed class RuleFileCompilerTests
     {
         var result = RuleFilePolicy.Load(TeamLabelPack, RuleFilePolicy.RuleFile("other-label", ""));
 
-        result.Errors.ShouldHaveSingleItem().Message.ShouldStartWith("unknown rule id 'team-label' (known: image-tag, ingress-tls, other-label, pdb-allows-disruption, ");
+        result.Errors.ShouldHaveSingleItem().Message.ShouldStartWith("unknown rule id 'team-label' (known: image-tag, ingress-tls, network-policy-keeps-platform-access, other-label, pdb-allows-disruption, ");
     }
 
     [Theory]

@@ -140,16 +140,4 @@ public sealed class Day2PackTests
         response.Message.ShouldContain("service-type");
         response.Message.ShouldContain("Service web is of type NodePort, which namespace rec-team may not use");
     }
-
-    [Fact]
-    public async Task The_recorded_network_policy_is_left_alone()
-    {
-        await using var harness = await StartAsync(EnforcedPack);
-        using var client = harness.Guardrails.CreateClient();
-
-        var response = await harness.ValidateAsync(client, Recorded(Sequence + "0275-validate-CREATE-NetworkPolicy-default-deny.json").ToJsonString());
-
-        response.Allowed.ShouldBeTrue(response.Message);
-        response.Warnings.ShouldBeEmpty();
-    }
 }

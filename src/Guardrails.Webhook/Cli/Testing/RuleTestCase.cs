@@ -16,7 +16,7 @@ public sealed record RuleTestCase
 
     public string Operation { get; init; } = "CREATE";
 
-    /// <summary>ResourceQuota, LimitRange and Namespace objects the case runs against.</summary>
+    /// <summary>Cluster state the case runs against: Namespaces, ResourceQuotas, LimitRanges, workloads, PodDisruptionBudgets, NetworkPolicies.</summary>
     public IReadOnlyList<JsonNode> Cluster { get; init; } = [];
 
     /// <summary><c>allowed</c>, <c>denied</c> or <c>skipped</c>.</summary>
