@@ -27,9 +27,11 @@ public static class GuardrailsHost
     /// <exception cref="PolicyLoadException">The rule packs are invalid at startup.</exception>
     public static WebApplication Build(ServeOptions options, string[]? args = null, Action<ILoggingBuilder>? logging = null)
     {
+        StartupTimeline.Mark("build-started");
         new ServeOptionsValidator().ValidateAndThrow(options);
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
+        StartupTimeline.Mark("builder-created");
 
         // Logs on stderr keep stdout for the printed manifests: `guardrails serve > webhooks.yaml` must stay valid YAML.
         // A slow stderr must never slow admission: when the console queue is full, drop log lines rather than wait.
@@ -103,6 +105,7 @@ public static class GuardrailsHost
         services.AddOpenApi();
 
         var app = builder.Build();
+        StartupTimeline.Mark("host-built");
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // Kestrel's own refusals (malformed HTTP, body over its limit) are the client's doing: keep their 4xx.
@@ -120,8 +123,11 @@ public static class GuardrailsHost
             throw new PolicyLoadException(initial.Errors);
         }
 
+        StartupTimeline.Mark("packs-compiled");
+
         // Resolve now: a broken certificate must stop startup, not the first handshake.
         app.Services.GetRequiredService<ServingCertificateProvider>();
+        StartupTimeline.Mark("tls-ready");
 
         app.MapAdmission();
         app.MapDryRun();
@@ -134,6 +140,7 @@ public static class GuardrailsHost
             app.MapFloor();
         }
 
+        StartupTimeline.Mark("endpoints-mapped");
         return app;
     }
 
