@@ -30,7 +30,11 @@ public static class GuardrailsHost
         StartupTimeline.Mark("build-started");
         new ServeOptionsValidator().ValidateAndThrow(options);
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
+        // The slim builder leaves out what serve never uses and start-up paid for: IIS integration, HTTP/3 (QUIC),
+        // hosting-startup assemblies, static web assets, regex route constraints, the Debug and EventSource log
+        // providers. HTTPS endpoint configuration is the one part of the full builder serve needs, added back here.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? [] });
+        builder.WebHost.UseKestrelHttpsConfiguration();
         StartupTimeline.Mark("builder-created");
 
         // Logs on stderr keep stdout for the printed manifests: `guardrails serve > webhooks.yaml` must stay valid YAML.
