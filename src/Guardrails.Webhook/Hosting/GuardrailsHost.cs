@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Guardrails.Webhook.Hosting;
 
@@ -22,6 +23,9 @@ public static class GuardrailsHost
 {
     /// <summary>The configuration key that turns ASP.NET Core's per-request logs back on (set it to Information).</summary>
     public const string RequestLogLevelKey = "Logging:LogLevel:Microsoft.AspNetCore";
+
+    /// <summary>The configuration key for the console's one-line format (on unless configured).</summary>
+    public const string ConsoleSingleLineKey = "Logging:Console:FormatterOptions:SingleLine";
 
     /// <exception cref="ValidationException">The options are invalid; every reason is in the message.</exception>
     /// <exception cref="PolicyLoadException">The rule packs are invalid at startup.</exception>
@@ -42,8 +46,15 @@ public static class GuardrailsHost
         builder.Logging.AddConsole(console =>
         {
             console.LogToStandardErrorThreshold = LogLevel.Trace;
-            console.QueueFullMode = Microsoft.Extensions.Logging.Console.ConsoleLoggerQueueFullMode.DropWrite;
+            console.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite;
         });
+
+        // One line per entry (the simple formatter's default is two): one admission request, one line for the log
+        // shipper. Logging__Console__FormatterOptions__SingleLine=false, or FormatterName=json, change it.
+        if (builder.Configuration[ConsoleSingleLineKey] is null)
+        {
+            builder.Services.Configure<SimpleConsoleFormatterOptions>(simple => simple.SingleLine = true);
+        }
 
         // ASP.NET Core's per-request logs (hosting and routing: four lines a request) cost about 30 % of throughput and
         // say less than the one decision line Guardrails writes. Off unless configured, e.g. the one setting
