@@ -76,7 +76,8 @@ public sealed class RuleFileReloadTests
         error["line"]!.GetValue<int>().ShouldBe(8);
         error["column"]!.GetValue<int>().ShouldBe(17);
         error["message"]!.GetValue<string>().ShouldStartWith("CS1061: 'RuleContext' does not contain a definition for 'Nope'");
-        server.Logs.Lines.ShouldContain(m => m.Contains("NoDefaultNamespace.cs:8:17: CS1061", StringComparison.Ordinal));
+        // The watcher swaps the state in before it logs the refusal: wait for the line rather than race it.
+        await Eventually.WithinAsync(TimeSpan.FromSeconds(5), () => server.Logs.Lines.Any(m => m.Contains("NoDefaultNamespace.cs:8:17: CS1061", StringComparison.Ordinal)), "the refusal was never logged");
         (await AllowedAsync(client)).ShouldBeFalse();
 
         await File.WriteAllTextAsync(Path.Combine(rules, "NoDefaultNamespace.cs"), Rule("return;"), TestContext.Current.CancellationToken);
