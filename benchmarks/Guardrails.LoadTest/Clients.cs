@@ -7,7 +7,16 @@ namespace Guardrails.LoadTest;
 internal static class Clients
 {
     /// <summary>HTTP/1.1 keep-alive, as the apiserver's webhook client calls: a fixed pool of connections, reused.</summary>
-    public static HttpClient Create(ServerProcess server, int connections)
+    public static HttpClient Create(ServerProcess server, int connections) => Create(server, connections, HttpVersion.Version11);
+
+    /// <summary>
+    /// One client per connection, each with one connection of <paramref name="version"/>: N workers on N clients give N
+    /// connections for HTTP/2 too (one HTTP/2 client would multiplex every worker over a single connection).
+    /// </summary>
+    public static IReadOnlyList<HttpClient> PerConnection(ServerProcess server, int connections, Version version) =>
+        [.. Enumerable.Range(0, connections).Select(_ => Create(server, 1, version))];
+
+    private static HttpClient Create(ServerProcess server, int connections, Version version)
     {
         X509Certificate2? ca = null;
         var handler = new SocketsHttpHandler
@@ -23,7 +32,7 @@ internal static class Clients
         return new HttpClient(handler)
         {
             BaseAddress = server.Address,
-            DefaultRequestVersion = HttpVersion.Version11,
+            DefaultRequestVersion = version,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Timeout = TimeSpan.FromSeconds(10),
         };

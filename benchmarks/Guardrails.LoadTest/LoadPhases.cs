@@ -9,12 +9,16 @@ internal static class LoadPhases
     public const int MaxRequestsPerPhase = 500_000;
 
     /// <summary>Closed loop: as fast as <paramref name="concurrency"/> keep-alive connections go, for <paramref name="duration"/>.</summary>
-    public static async Task<(double Throughput, LatencyRecorder Latency)> SaturateAsync(HttpClient client, string path, byte[] body, int concurrency, TimeSpan duration)
+    public static Task<(double Throughput, LatencyRecorder Latency)> SaturateAsync(HttpClient client, string path, byte[] body, int concurrency, TimeSpan duration) =>
+        SaturateAsync(Enumerable.Repeat(client, concurrency).ToList(), path, body, duration);
+
+    /// <summary>Closed loop with one worker per client (each client its own connection).</summary>
+    public static async Task<(double Throughput, LatencyRecorder Latency)> SaturateAsync(IReadOnlyList<HttpClient> clients, string path, byte[] body, TimeSpan duration)
     {
         var latency = new LatencyRecorder();
         var issued = 0;
         var clock = Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, concurrency).Select(async _ =>
+        var workers = clients.Select(async client =>
         {
             while (clock.Elapsed < duration && Interlocked.Increment(ref issued) <= MaxRequestsPerPhase)
             {

@@ -5,11 +5,14 @@ using Guardrails.LoadTest;
 // (same server, same TLS and body read, a fixed allowed AdmissionReview): the floor.
 // Usage: dotnet run -c Release --project benchmarks/Guardrails.LoadTest -- [--seconds N] [--connections N]
 //    or: ... -- --provisioning [--requests N] [--api-latency-ms N]   (REST request to Ready against a fake API server)
-//    or: ... -- --startup [--quotas N] [--runs N]   (time to ready and RSS with N quotas watched from a fake API server)
-// GUARDRAILS_DLL=/path/to/guardrails.dll starts another build (a baseline worktree's) with the same harness.
+//    or: ... -- --startup [--runs N] [--quotas N]   (start-up timeline and RSS at ready, shipped packs; with --quotas
+//                                                   also with N quotas watched from a fake API server)
+//    or: ... -- --logging [--seconds N] [--rounds N]  (default log levels against Warning, 1 and 8 connections, HTTP/1.1 and 2)
+// The server is this repository published as the image publishes it (ReadyToRun); GUARDRAILS_DLL=/path/to/guardrails.dll
+// starts another build (a baseline worktree's) instead, and for --startup GUARDRAILS_BASELINE_DLL adds one, interleaved.
 if (args.Contains("--startup"))
 {
-    return await StartupBenchmark.RunAsync(FindRepo(), ArgValue(args, "--quotas", 10_000), ArgValue(args, "--runs", 2));
+    return await StartupBenchmark.RunAsync(FindRepo(), args.Contains("--quotas") ? ArgValue(args, "--quotas", 10_000) : null, ArgValue(args, "--runs", 5));
 }
 
 if (args.Contains("--provisioning"))
@@ -21,8 +24,13 @@ var seconds = ArgValue(args, "--seconds", 10);
 var connections = ArgValue(args, "--connections", 16);
 var repo = FindRepo();
 var body = File.ReadAllBytes(Path.Combine(repo, "..", "shared", "fixtures", "admission", "v1.24", "raw", "20261121-131241-002-CREATE-Deployment-web.json"));
+if (args.Contains("--logging"))
+{
+    return await LoggingBenchmark.RunAsync(repo, body, TimeSpan.FromSeconds(seconds), ArgValue(args, "--rounds", 3));
+}
 
-await using var server = await ServerProcess.StartAsync(Path.Combine(repo, "policies"));
+// The product's default settings, logging included: what the image and the chart run.
+await using var server = await ServerProcess.StartAsync(new ServerStart(await GuardrailsBuild.ResolveAsync(repo), Path.Combine(repo, "policies")));
 using var client = Clients.Create(server, connections);
 var duration = TimeSpan.FromSeconds(seconds);
 var invariant = CultureInfo.InvariantCulture;

@@ -9,20 +9,47 @@ internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _dataDir;
+    private readonly Task _pump;
 
-    private ServerProcess(Process process, string dataDir, Uri address)
+    private ServerProcess(Process process, string dataDir, Uri address, DateTime startedAt, ServerOutput output, Task pump)
     {
         _process = process;
         _dataDir = dataDir;
         Address = address;
+        StartedAt = startedAt;
+        Output = output;
+        _pump = pump;
     }
 
     public Uri Address { get; }
 
     public string CaBundlePath => Path.Combine(_dataDir, "ca.crt");
 
-    /// <summary>From the process's start to the first 200 from <c>/readyz</c> (policy loaded, caches synced).</summary>
-    public TimeSpan TimeToReady { get; private set; }
+    /// <summary>Wall clock just before the benchmark asked the OS to start the process.</summary>
+    public DateTime StartedAt { get; }
+
+    /// <summary>Wall clock when the first 200 from <c>/readyz</c> arrived.</summary>
+    public DateTime ReadyAt { get; private set; }
+
+    /// <summary>From process start to the first 200 from <c>/readyz</c> (policy loaded, caches synced).</summary>
+    public TimeSpan TimeToReady => ReadyAt - StartedAt;
+
+    /// <summary>Resident set size read right after the first 200 from <c>/readyz</c>.</summary>
+    public long ResidentAtReady { get; private set; }
+
+    /// <summary>CPU time (user + system, all threads) the server had used at the first 200 from <c>/readyz</c>: on a shared machine a steadier measure of start-up work than the wall clock.</summary>
+    public TimeSpan CpuAtReady { get; private set; }
+
+    public ServerOutput Output { get; }
+
+    /// <summary>User + system CPU time so far, from /proc/&lt;pid&gt;/stat (Linux; clock ticks of 10 ms).</summary>
+    public TimeSpan CpuTime()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
 
     /// <summary>Resident set size now, from /proc (Linux).</summary>
     public long ResidentBytes() => Status("VmRSS:");
@@ -43,11 +70,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         throw new InvalidOperationException($"no {field} in /proc status");
     }
 
-    /// <summary>Which build to start: <c>GUARDRAILS_DLL</c> (another worktree's, for a baseline in the same run), else the one built beside this.</summary>
-    public static string GuardrailsDll =>
-        Environment.GetEnvironmentVariable("GUARDRAILS_DLL") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "guardrails.dll");
-
-    public static async Task<ServerProcess> StartAsync(string policies, params string[] extraArguments)
+    public static async Task<ServerProcess> StartAsync(ServerStart settings)
     {
         var port = FreePort();
         var dataDir = Directory.CreateTempSubdirectory("guardrails-load-").FullName;
@@ -58,31 +81,42 @@ internal sealed class ServerProcess : IAsyncDisposable
         };
         foreach (var arg in new[]
         {
-            GuardrailsDll, "serve",
-            "--urls", $"https://127.0.0.1:{port}", "--policies", policies, "--data-dir", dataDir,
+            settings.Dll, "serve",
+            "--urls", $"https://127.0.0.1:{port}", "--policies", settings.Policies, "--data-dir", dataDir,
             "--no-manifests", "--enable-floor-endpoint",
-        }.Concat(extraArguments))
+        }.Concat(settings.Arguments))
         {
             start.ArgumentList.Add(arg);
         }
 
-        // serve refuses options it does not know; host configuration comes from the environment instead.
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start guardrails");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
+        // The benchmark's own environment must not leak into the server's defaults.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Logging__", StringComparison.OrdinalIgnoreCase)).ToList())
         {
-            if (e.Data is not null)
-            {
-                Console.Error.WriteLine("server: " + e.Data);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new ServerProcess(process, dataDir, new Uri($"https://127.0.0.1:{port}"));
-        await server.WaitReadyAsync().ConfigureAwait(false);
-        server.TimeToReady = DateTime.UtcNow - process.StartTime.ToUniversalTime();
+            start.Environment.Remove(key);
+        }
+
+        if (settings.LogLevel is { } level)
+        {
+            start.Environment["Logging__LogLevel__Default"] = level;
+        }
+
+        start.Environment["GUARDRAILS_STARTUP_TIMELINE"] = "1";
+
+        var output = new ServerOutput();
+        var startedAt = DateTime.UtcNow;
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start guardrails");
+        var pump = Task.WhenAll(output.PumpAsync(process.StandardError.BaseStream), process.StandardOutput.BaseStream.CopyToAsync(Stream.Null));
+        var server = new ServerProcess(process, dataDir, new Uri($"https://127.0.0.1:{port}"), startedAt, output, pump);
+        try
+        {
+            await server.WaitReadyAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return server;
     }
 
@@ -94,6 +128,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             await _process.WaitForExitAsync().ConfigureAwait(false);
         }
 
+        await _pump.ConfigureAwait(false);
         _process.Dispose();
         Directory.Delete(_dataDir, recursive: true);
     }
@@ -107,13 +142,19 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"guardrails exited with {_process.ExitCode}");
+                await _pump.ConfigureAwait(false);
+                throw new InvalidOperationException($"guardrails exited with {_process.ExitCode}:{Environment.NewLine}{Output.FirstLines}");
             }
 
             try
             {
-                if ((await client.GetAsync("/readyz").ConfigureAwait(false)).IsSuccessStatusCode)
+                using var response = await client.GetAsync("/readyz").ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
                 {
+                    ReadyAt = DateTime.UtcNow;
+                    ResidentAtReady = ResidentBytes();
+                    CpuAtReady = CpuTime();
+                    Output.StopParsing();
                     return;
                 }
             }
@@ -123,7 +164,8 @@ internal sealed class ServerProcess : IAsyncDisposable
                 last = ex;
             }
 
-            await Task.Delay(100).ConfigureAwait(false);
+            // Polled often: the figure is measured in tens of milliseconds, and a refused connect costs little.
+            await Task.Delay(5).ConfigureAwait(false);
         }
 
         throw new TimeoutException("guardrails did not become ready in 120 s", last);

@@ -97,6 +97,7 @@ internal static class ServeCommand
         await using (app.ConfigureAwait(false))
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            StartupTimeline.Mark("listening");
             if (options.PrintManifests)
             {
                 await PrintManifestsAsync(app, options, stdout).ConfigureAwait(false);

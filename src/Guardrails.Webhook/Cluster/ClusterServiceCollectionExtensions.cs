@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Guardrails.Webhook.Admission.Refusals;
 using Guardrails.Webhook.Cluster.Api;
 using Guardrails.Webhook.Hosting;
@@ -13,18 +14,24 @@ public static class ClusterServiceCollectionExtensions
     /// <exception cref="KubeConfigException">The kubeconfig cannot be used; the message says why.</exception>
     public static IServiceCollection AddClusterState(this IServiceCollection services, ServeOptions options)
     {
-        k8s.KubernetesClientConfiguration? configuration = options.InCluster
-            ? ClusterConfiguration.InCluster()
-            : options.Kubeconfig is { } path
-                ? ClusterConfiguration.FromKubeconfig(path, options.KubeContext)
-                : null;
-        if (configuration is null)
+        // Without a cluster, KubernetesClient (a 12 MB assembly and its serializer set-up) is never loaded: the code
+        // that names its types is in another method, which is compiled only when it runs.
+        if (!options.InCluster && options.Kubeconfig is null)
         {
             services.AddSingleton<IClusterStateSource, NoClusterStateSource>();
             services.AddSingleton<IExceptionSource, NoExceptionSource>();
             return services;
         }
 
+        return services.AddLiveClusterState(options);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IServiceCollection AddLiveClusterState(this IServiceCollection services, ServeOptions options)
+    {
+        var configuration = options.InCluster
+            ? ClusterConfiguration.InCluster()
+            : ClusterConfiguration.FromKubeconfig(options.Kubeconfig!, options.KubeContext);
         services.AddSingleton(configuration);
         services.AddSingleton<IKubernetesApi>(sp => new KubernetesClientApi(configuration, logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Kubernetes")));
         services.AddSingleton(sp => new QuotaReservations(sp.GetRequiredService<TimeProvider>(), options.ReservationTtl));

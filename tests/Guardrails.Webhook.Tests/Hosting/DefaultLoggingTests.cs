@@ -1,6 +1,9 @@
 using Guardrails.Webhook.Hosting;
 using Guardrails.Webhook.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace Guardrails.Webhook.Tests.Hosting;
 
@@ -25,6 +28,20 @@ public sealed class DefaultLoggingTests
         var entries = await EntriesForOneAdmissionRequestAsync(hostArgs: [$"--{GuardrailsHost.RequestLogLevelKey}=Information"]);
 
         entries.ShouldContain(e => e.Category.StartsWith("Microsoft.AspNetCore.Hosting", StringComparison.Ordinal), string.Join(Environment.NewLine, entries));
+    }
+
+    [Fact]
+    public async Task The_console_writes_each_entry_on_one_line_unless_configured_otherwise()
+    {
+        await using (var server = await GuardrailsServer.StartAsync())
+        {
+            server.App.Services.GetRequiredService<IOptionsMonitor<SimpleConsoleFormatterOptions>>().CurrentValue.SingleLine.ShouldBeTrue();
+        }
+
+        await using (var configured = await GuardrailsServer.StartAsync(hostArgs: [$"--{GuardrailsHost.ConsoleSingleLineKey}=false"]))
+        {
+            configured.App.Services.GetRequiredService<IOptionsMonitor<SimpleConsoleFormatterOptions>>().CurrentValue.SingleLine.ShouldBeFalse();
+        }
     }
 
     private static async Task<List<(string Category, LogLevel Level, string Message)>> EntriesForOneAdmissionRequestAsync(string[]? hostArgs)
