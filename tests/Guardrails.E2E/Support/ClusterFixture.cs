@@ -24,7 +24,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     private Kubectl? _kubectl;
     private GuardrailsProcess? _server;
     private WebhookRegistration? _registration;
-    private EnvironmentCrd? _crd;
+    private RepositoryCrd? _crd;
+    private RepositoryCrd? _exceptionCrd;
     private PlatformSettings? _settings;
     private string? _admissionNamespace;
     private string? _workDirectory;
@@ -213,9 +214,14 @@ public sealed class ClusterFixture : IAsyncLifetime
         _settings = RunPolicies.Write(policies, Team);
 
         // Before serve starts: its Environment watch would otherwise back off (up to 30 s) while the CRD is missing.
-        _crd = await EnvironmentCrd.LookUpAsync(_kubectl, cancellationToken);
+        _crd = await RepositoryCrd.LookUpAsync(_kubectl, RepositoryCrd.Environments, cancellationToken);
         await _crd.InstallAsync(_kubectl, cancellationToken);
-        Log($"CRD {EnvironmentCrd.Name} established ({(_crd.ExistedBefore ? "it was already installed and stays" : "installed by this run, removed at the end")})");
+        Log($"CRD {_crd.Name} established ({(_crd.ExistedBefore ? "it was already installed and stays" : "installed by this run, removed at the end")})");
+
+        // The run's packs let developers waive run-as-non-root (RunPolicies), so its exception cases need the kind served.
+        _exceptionCrd = await RepositoryCrd.LookUpAsync(_kubectl, RepositoryCrd.PolicyExceptions, cancellationToken);
+        await _exceptionCrd.InstallAsync(_kubectl, cancellationToken);
+        Log($"CRD {_exceptionCrd.Name} established ({(_exceptionCrd.ExistedBefore ? "it was already installed and stays" : "installed by this run, removed at the end")})");
 
         // The controller leads (and so provisions) only once its Lease namespace exists; on a conflict it never does.
         _provisioningConflict = await ProvisioningPreflight.FindConflictAsync(_kubectl, _crd.ExistedBefore, cancellationToken);
@@ -366,10 +372,13 @@ public sealed class ClusterFixture : IAsyncLifetime
             }
         }
 
-        // 5. The CRD, only if this run installed it, and only now that the run's Environments are gone.
-        if (_crd is not null && _kubectl is not null && await _crd.DeleteIfInstalledByRunAsync(_kubectl) is { } crdFailure)
+        // 5. The CRDs, only if this run installed them, and only now that the run's Environments and namespaces are gone.
+        foreach (var crd in new[] { _crd, _exceptionCrd })
         {
-            failures.Add(new InvalidOperationException(crdFailure));
+            if (crd is not null && _kubectl is not null && await crd.DeleteIfInstalledByRunAsync(_kubectl) is { } crdFailure)
+            {
+                failures.Add(new InvalidOperationException(crdFailure));
+            }
         }
 
         // 6. The process, last, so it could answer the apiserver until its registration was gone.

@@ -9,7 +9,7 @@ namespace Guardrails.E2E.Support;
 internal static class EnvironmentObjects
 {
     /// <summary>Fully qualified, so no other group's <c>environments</c> in the cluster can be meant.</summary>
-    public const string Resource = EnvironmentCrd.Name;
+    public const string Resource = RepositoryCrd.Environments;
 
     public const string Tier = "dev";
     public const string ViewerGroup = "e2e-auditors";

@@ -47,7 +47,7 @@ internal static class ProvisioningPreflight
 
         // Environments this suite did not create (every E2E Environment carries the run label, whatever the run).
         var foreign = await kubectl.RunAsync(
-            ["get", EnvironmentCrd.Name, "-l", $"!{TestObjects.RunLabel}", "-o", "name"],
+            ["get", RepositoryCrd.Environments, "-l", $"!{TestObjects.RunLabel}", "-o", "name"],
             cancellationToken: cancellationToken);
         if (!foreign.Succeeded)
         {

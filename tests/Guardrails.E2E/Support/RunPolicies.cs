@@ -11,7 +11,8 @@ namespace Guardrails.E2E.Support;
 /// <c>platform.yaml</c> also lists the run's own team, with a budget. Teams are cluster-wide (their environments'
 /// namespaces are <c>{team}-{name}</c>), so a team of its own keeps one run's environments, namespaces and budget
 /// apart from every other's. The shipped teams and tiers are kept as they are, and so are the packs, but for day2,
-/// switched on for the namespaces labelled for it with pdb-allows-disruption enforced.
+/// switched on for the namespaces labelled for it with pdb-allows-disruption enforced, and run-as-non-root, which
+/// developers may waive for themselves for at most <see cref="ExceptionMaxDuration"/>.
 /// </summary>
 internal static class RunPolicies
 {
@@ -21,7 +22,11 @@ internal static class RunPolicies
     /// <summary>The namespace label that opts a namespace into the day2 pack (value <c>enabled</c>).</summary>
     public const string Day2Label = "guardrails.dev/day2";
 
+    /// <summary>How long a developer may waive run-as-non-root for themselves in the run's packs.</summary>
+    public const string ExceptionMaxDuration = "168h";
+
     private const string SettingsFile = "platform.yaml";
+    private const string BaselineFile = "baseline.yaml";
     private const string Day2File = "day2.yaml";
 
     // The shipped file's shape; if it changes, the insertion below must be re-checked, so a mismatch fails loudly.
@@ -58,6 +63,7 @@ internal static class RunPolicies
             + $"{TeamIndent}    memory: {BudgetMemory}\n";
         File.WriteAllText(path, text.Replace(TeamsLine, TeamsLine + entry, StringComparison.Ordinal));
         EnableDay2(directory);
+        AllowRunAsNonRootExceptions(directory);
         return Verify(directory, team);
     }
 
@@ -80,6 +86,24 @@ internal static class RunPolicies
         File.WriteAllText(path, text
             .Replace(Disabled, "\n  enabled: true\n", StringComparison.Ordinal)
             .Replace(PdbWarn, "- id: pdb-allows-disruption\n      mode: Enforce\n", StringComparison.Ordinal));
+    }
+
+    /// <summary>The platform team's bounds on run-as-non-root, as docs/packs.md writes them: self-service, with a reason, for at most a week.</summary>
+    /// <exception cref="InvalidOperationException">The shipped pack no longer has the expected shape.</exception>
+    private static void AllowRunAsNonRootExceptions(string directory)
+    {
+        var path = Path.Combine(directory, BaselineFile);
+        var text = File.ReadAllText(path).ReplaceLineEndings("\n");
+        const string Rule = "    - id: run-as-non-root\n      mode: Enforce\n";
+        if (text.Split(Rule).Length != 2 || text.Contains("exceptions:", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{BaselineFile} no longer lists run-as-non-root once, in Enforce, without exception bounds: update RunPolicies.AllowRunAsNonRootExceptions");
+        }
+
+        File.WriteAllText(path, text.Replace(
+            Rule,
+            Rule + $"      exceptions: {{ selfService: true, maxDuration: {ExceptionMaxDuration}, requireReason: true }}\n",
+            StringComparison.Ordinal));
     }
 
     /// <summary>

@@ -20,11 +20,15 @@ internal sealed class WebhookRegistration
     private const string RenderedWebhookItem = "\n  - name: ";
     private const string RenderedSelector = "    namespaceSelector:\n      matchExpressions:\n";
 
-    // What the shipped rules need, plus PodDisruptionBudgets: the run serves the day2 pack with pdb-allows-disruption
-    // enforced in namespaces labelled for it (RunPolicies), and a budget the apiserver never sends is never judged.
+    // What the shipped rules need, plus PodDisruptionBudgets (the run serves the day2 pack with pdb-allows-disruption
+    // enforced in namespaces labelled for it) and PolicyExceptions to both webhooks (the run's packs let developers
+    // waive run-as-non-root: /mutate records the requester, /validate judges the bounds; RunPolicies). What the
+    // apiserver never sends is never judged.
+    private static readonly WebhookRule PolicyExceptions = new("guardrails.dev", "v1alpha1", "Namespaced", ["policyexceptions"], ["CREATE", "UPDATE"]);
+
     private static readonly WebhookRuleSet RunRules = new(
-        [.. WebhookRuleSet.Default.Validating, new WebhookRule("policy", "v1", "Namespaced", ["poddisruptionbudgets"], ["CREATE", "UPDATE"])],
-        WebhookRuleSet.Default.Mutating);
+        [.. WebhookRuleSet.Default.Validating, new WebhookRule("policy", "v1", "Namespaced", ["poddisruptionbudgets"], ["CREATE", "UPDATE"]), PolicyExceptions],
+        [.. WebhookRuleSet.Default.Mutating!, PolicyExceptions]);
 
     private WebhookRegistration(string name, string runId, string url)
     {

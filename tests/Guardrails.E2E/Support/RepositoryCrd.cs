@@ -3,38 +3,43 @@ using Guardrails.Tests;
 namespace Guardrails.E2E.Support;
 
 /// <summary>
-/// The Environment CRD of the repository (<c>deploy/crds</c>), installed for the run. Whether it was there before
-/// is recorded first, so the run removes it at the end only when the run itself brought it.
+/// A CRD of the repository (<c>deploy/crds</c>: Environments, PolicyExceptions), installed for the run. Whether it
+/// was there before is recorded first, so the run removes it at the end only when the run itself brought it.
 /// </summary>
-internal sealed class EnvironmentCrd
+internal sealed class RepositoryCrd
 {
-    public const string Name = "environments.guardrails.dev";
+    public const string Environments = "environments.guardrails.dev";
+    public const string PolicyExceptions = "policyexceptions.guardrails.dev";
 
     private static readonly TimeSpan EstablishTimeout = TimeSpan.FromSeconds(30);
 
-    private EnvironmentCrd(bool existedBefore)
+    private RepositoryCrd(string name, bool existedBefore)
     {
+        Name = name;
         ExistedBefore = existedBefore;
     }
 
-    public static string ManifestPath => Path.Combine(RepoPaths.Root, "deploy", "crds", $"{Name}.yaml");
+    /// <summary>metadata.name, also the file's name in <c>deploy/crds</c>.</summary>
+    public string Name { get; }
+
+    public string ManifestPath => Path.Combine(RepoPaths.Root, "deploy", "crds", $"{Name}.yaml");
 
     /// <summary>It was in the cluster before this run applied it: it stays at the end.</summary>
     public bool ExistedBefore { get; }
 
-    /// <summary>This run applied it (perhaps not to the end): from here on cleanup has Environments to look for.</summary>
+    /// <summary>This run applied it (perhaps not to the end): from here on cleanup has its objects to look for.</summary>
     public bool Applied { get; private set; }
 
-    /// <summary>The apiserver serves Environments.</summary>
+    /// <summary>The apiserver serves its kind.</summary>
     public bool Established { get; private set; }
 
     public string DeleteCommand => $"kubectl delete customresourcedefinition {Name}";
 
     /// <summary>Records whether the CRD exists; nothing is changed yet.</summary>
-    public static async Task<EnvironmentCrd> LookUpAsync(Kubectl kubectl, CancellationToken cancellationToken)
+    public static async Task<RepositoryCrd> LookUpAsync(Kubectl kubectl, string name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(kubectl);
-        return new EnvironmentCrd(await kubectl.ExistsAsync("customresourcedefinition", Name, null, cancellationToken));
+        return new RepositoryCrd(name, await kubectl.ExistsAsync("customresourcedefinition", name, null, cancellationToken));
     }
 
     /// <summary><c>kubectl apply</c> of the repository's CRD, then waits until the apiserver reports it Established.</summary>
@@ -58,8 +63,8 @@ internal sealed class EnvironmentCrd
 
     /// <summary>
     /// Removes the CRD when this run installed it, waiting (bounded) until it is gone. Only call once this run's
-    /// Environments are gone: deleting a CRD deletes its objects, and one still holding Guardrails' finalizer would
-    /// keep the CRD terminating.
+    /// objects of its kind are gone: deleting a CRD deletes its objects, and one still holding Guardrails' finalizer
+    /// (an Environment) would keep the CRD terminating.
     /// </summary>
     /// <returns>Null when done or nothing was to be done; otherwise what went wrong, with the command to finish by hand.</returns>
     public async Task<string?> DeleteIfInstalledByRunAsync(Kubectl kubectl)
