@@ -35,24 +35,41 @@ public sealed partial class PackWatcher : BackgroundService
     public PolicyLoadResult LoadInitial()
     {
         _fingerprint = Fingerprint();
-        var (result, settings) = Load();
+        var (result, settings) = Load(reload: false);
         return settings is { Succeeded: false, Absent: false }
             ? new PolicyLoadResult(null, [.. result.Errors, .. settings.Errors])
             : result;
     }
 
     /// <summary>Rule packs and platform settings come from the same files and are applied together.</summary>
-    private (PolicyLoadResult Policy, PlatformSettingsLoadResult? Settings) Load()
+    /// <param name="reload">
+    /// A reload logs a refusal before the store shows it, so whoever sees the refused state (the packs API, an
+    /// operator's dashboard) finds its reasons in the log already; the first load's caller reports them itself.
+    /// </param>
+    private (PolicyLoadResult Policy, PlatformSettingsLoadResult? Settings) Load(bool reload)
     {
         if (PackDirectory.ReadSources(_directory, out var sources) is { } error)
         {
             var failed = new PolicyLoadResult(null, [error]);
+            if (reload)
+            {
+                LogError(error);
+            }
+
             _store.Apply(failed);
             return (failed, null);
         }
 
         var result = EnabledRuleCheck.ApplyOnReload(PackDirectory.Compile(_directory, sources, _options), _store.Current, _directory);
         var settings = PlatformSettingsParser.Load(sources);
+        if (reload)
+        {
+            foreach (var refusal in result.Errors)
+            {
+                LogError(refusal);
+            }
+        }
+
         _store.Apply(result);
         if (!settings.Absent)
         {
@@ -88,17 +105,10 @@ public sealed partial class PackWatcher : BackgroundService
             }
 
             _fingerprint = fingerprint;
-            var (result, _) = Load();
+            var (result, _) = Load(reload: true);
             if (result.Succeeded)
             {
                 LogReloaded(_logger, _directory, result.Policy!.Packs.Count);
-            }
-            else
-            {
-                foreach (var error in result.Errors)
-                {
-                    LogError(error);
-                }
             }
         }
     }
