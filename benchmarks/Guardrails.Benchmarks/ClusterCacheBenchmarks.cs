@@ -53,7 +53,7 @@ public class ClusterCacheBenchmarks
         Console.WriteLine($"// Cache memory for {state.NamespaceCount} namespaces and {state.QuotaCount} quotas: {(middle - before) / 1024.0 / 1024.0:F1} MiB");
         Console.WriteLine($"// Workload summary cache for {state.WorkloadCount} workloads: {(after - middle) / 1024.0 / 1024.0:F1} MiB ({(state.WorkloadCount == 0 ? 0 : (after - middle) / state.WorkloadCount)} B each)");
 
-        _handler = AdmissionCore.Create(store, new SyncedState(state)).WithDeadline();
+        _handler = AdmissionCore.Create(store, new SyncedClusterState(state)).WithDeadline();
     }
 
     [Benchmark(Description = "/validate decision with N namespaces + N quotas cached")]
@@ -78,28 +78,5 @@ public class ClusterCacheBenchmarks
         var documents = json.Select(j => JsonDocument.Parse(j)).ToList();
         state.Replace(type, documents.Select(d => d.RootElement).ToList());
         documents.ForEach(d => d.Dispose());
-    }
-
-    /// <summary>The caches as they are once every watch has synced.</summary>
-    private sealed class SyncedState(LiveClusterState state) : IClusterStateSource
-    {
-        public Guardrails.Policies.State.IClusterSnapshot Current => new Snapshot(state.Current);
-
-        public bool IsSynced => true;
-
-        private sealed class Snapshot(Guardrails.Policies.State.IClusterSnapshot inner) : Guardrails.Policies.State.IClusterSnapshot
-        {
-            public Guardrails.Policies.State.NamespaceInfo? GetNamespace(string name) => inner.GetNamespace(name);
-
-            public Guardrails.Policies.State.NamespaceQuota GetQuota(string @namespace) => inner.GetQuota(@namespace);
-
-            public string? Unavailable => null;
-
-            public Guardrails.Policies.State.WorkloadSummary? GetWorkload(string @namespace, string uid) => inner.GetWorkload(@namespace, uid);
-
-            public Guardrails.Policies.State.WorkloadSummary? FindWorkload(string @namespace, string kind, string name) => inner.FindWorkload(@namespace, kind, name);
-
-            public IReadOnlyList<Guardrails.Policies.State.WorkloadSummary> ChildrenOf(string @namespace, string ownerUid) => inner.ChildrenOf(@namespace, ownerUid);
-        }
     }
 }
