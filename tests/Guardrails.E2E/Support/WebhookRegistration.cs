@@ -24,11 +24,9 @@ internal sealed class WebhookRegistration
     // enforced in namespaces labelled for it) and PolicyExceptions to both webhooks (the run's packs let developers
     // waive run-as-non-root: /mutate records the requester, /validate judges the bounds; RunPolicies). What the
     // apiserver never sends is never judged.
-    private static readonly WebhookRule PolicyExceptions = new("guardrails.dev", "v1alpha1", "Namespaced", ["policyexceptions"], ["CREATE", "UPDATE"]);
-
     private static readonly WebhookRuleSet RunRules = new(
-        [.. WebhookRuleSet.Default.Validating, new WebhookRule("policy", "v1", "Namespaced", ["poddisruptionbudgets"], ["CREATE", "UPDATE"]), PolicyExceptions],
-        [.. WebhookRuleSet.Default.Mutating!, PolicyExceptions]);
+        [.. WebhookRuleSet.Default.Validating, new WebhookRule("policy", "v1", "Namespaced", ["poddisruptionbudgets"], ["CREATE", "UPDATE"]), WebhookRuleSet.PolicyExceptions],
+        [.. WebhookRuleSet.Default.Mutating!, WebhookRuleSet.PolicyExceptions]);
 
     private WebhookRegistration(string name, string runId, string url)
     {

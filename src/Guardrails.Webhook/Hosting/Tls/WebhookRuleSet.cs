@@ -14,8 +14,11 @@ public sealed record WebhookRuleSet(IReadOnlyList<WebhookRule> Validating, IRead
     private static readonly string[] CreateAndUpdate = ["CREATE", "UPDATE"];
     private static readonly WebhookRule Environments = new("guardrails.dev", "v1alpha1", "*", ["environments"], CreateAndUpdate);
 
-    // Both webhooks: /mutate records who asked and approved from userInfo, /validate judges the exception and the record.
-    private static readonly WebhookRule PolicyExceptions = new("guardrails.dev", "v1alpha1", "Namespaced", ["policyexceptions"], CreateAndUpdate);
+    /// <summary>
+    /// Both webhooks, whenever a rule allows exceptions: /mutate records who asked and approved from userInfo,
+    /// /validate judges the exception and the record.
+    /// </summary>
+    public static WebhookRule PolicyExceptions { get; } = new("guardrails.dev", "v1alpha1", "Namespaced", ["policyexceptions"], CreateAndUpdate);
 
     // Validated only: an HPA cannot be refused for what its controller scales to later, but a maxReplicas that cannot
     // fit gets a warning from the rules that judge replica changes.
