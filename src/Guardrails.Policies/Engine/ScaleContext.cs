@@ -1,11 +1,10 @@
 using Guardrails.Policies.Quantities;
-using Guardrails.Policies.Rules.QuotaFits;
 using Guardrails.Policies.State;
 
 namespace Guardrails.Policies.Engine;
 
 /// <summary>What a scale-aware rule sees while it judges one replica change, and where it reports. One per evaluation.</summary>
-public sealed class ScaleContext : IQuotaReport
+public sealed class ScaleContext
 {
     private List<Violation>? _violations;
     private List<QuotaClaim>? _claims;

@@ -65,7 +65,7 @@ internal sealed class QuotaFitsRule : Rule, IScaleRule
     /// </summary>
     public void CheckScale(ScaleContext context)
     {
-        IQuotaReport report = context;
+        IQuotaReport report = new ScaleContextQuotaReport(context);
         if (context.Cluster.Unavailable is { } problem)
         {
             ReportUnavailable(report, problem);
