@@ -189,9 +189,11 @@ public sealed class PlatformSettingsTests
     [Fact]
     public void Settings_without_their_required_spec_are_refused_with_its_line()
     {
-        var error = SingleError("apiVersion: guardrails.dev/v1alpha1\nkind: PlatformSettings\nmetadata:\n  name: platform\n");
+        var result = Parse("apiVersion: guardrails.dev/v1alpha1\nkind: PlatformSettings\nmetadata:\n  name: platform\n");
 
-        error.Line.ShouldBe(1);
+        result.Settings.ShouldBeNull();
+        var error = result.Errors.First(e => e.Message.Contains("no spec", StringComparison.Ordinal));
+        (error.File, error.Line).ShouldBe(("platform.yaml", 1));
         error.Message.ShouldBe("PlatformSettings has no spec (teams and tiers)");
     }
 
