@@ -21,7 +21,7 @@ public sealed class Manifest : IDisposable
         _root = document?.RootElement ?? default;
     }
 
-    /// <summary>An item of a larger document, cloned out of it (it owns no pooled memory, so there is nothing to dispose).</summary>
+    /// <summary>An item of a larger document, cloned out of it, or (streamed) read in place while that document lives: it owns nothing to dispose.</summary>
     internal Manifest(int number, int line, JsonElement root)
     {
         Number = number;
