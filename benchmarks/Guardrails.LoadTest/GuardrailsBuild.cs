@@ -19,8 +19,16 @@ internal static class GuardrailsBuild
             return dll;
         }
 
-        var output = Path.Combine(AppContext.BaseDirectory, "published");
-        var project = Path.Combine(repo, "src", "Guardrails.Webhook", "Guardrails.Webhook.csproj");
+        return await PublishAsync(Path.Combine(repo, "src", "Guardrails.Webhook", "Guardrails.Webhook.csproj"), "published", "guardrails.dll").ConfigureAwait(false);
+    }
+
+    /// <summary>The empty ASP.NET Core server (benchmarks/Guardrails.StartupFloor), published the same way.</summary>
+    public static Task<string> ResolveFloorAsync(string repo) =>
+        PublishAsync(Path.Combine(repo, "benchmarks", "Guardrails.StartupFloor", "Guardrails.StartupFloor.csproj"), "published-floor", "Guardrails.StartupFloor.dll");
+
+    private static async Task<string> PublishAsync(string project, string folder, string dll)
+    {
+        var output = Path.Combine(AppContext.BaseDirectory, folder);
         var publish = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -41,6 +49,6 @@ internal static class GuardrailsBuild
             throw new InvalidOperationException($"dotnet publish failed ({process.ExitCode}):{Environment.NewLine}{await stdout.ConfigureAwait(false)}{await stderr.ConfigureAwait(false)}");
         }
 
-        return Path.Combine(output, "guardrails.dll");
+        return Path.Combine(output, dll);
     }
 }

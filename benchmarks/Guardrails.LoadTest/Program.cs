@@ -5,14 +5,15 @@ using Guardrails.LoadTest;
 // (same server, same TLS and body read, a fixed allowed AdmissionReview): the floor.
 // Usage: dotnet run -c Release --project benchmarks/Guardrails.LoadTest -- [--seconds N] [--connections N]
 //    or: ... -- --provisioning [--requests N] [--api-latency-ms N]   (REST request to Ready against a fake API server)
-//    or: ... -- --startup [--runs N] [--quotas N]   (start-up timeline and RSS at ready, shipped packs; with --quotas
-//                                                   also with N quotas watched from a fake API server)
+//    or: ... -- --startup [--runs N] [--quotas N] [--floor]   (start-up timeline and RSS at ready, shipped packs; with
+//                                                   --quotas also with N quotas watched from a fake API server; with
+//                                                   --floor also an empty ASP.NET Core server with TLS, interleaved)
 //    or: ... -- --logging [--seconds N] [--rounds N]  (default log levels against Warning, 1 and 8 connections, HTTP/1.1 and 2)
 // The server is this repository published as the image publishes it (ReadyToRun); GUARDRAILS_DLL=/path/to/guardrails.dll
 // starts another build (a baseline worktree's) instead, and for --startup GUARDRAILS_BASELINE_DLL adds one, interleaved.
 if (args.Contains("--startup"))
 {
-    return await StartupBenchmark.RunAsync(FindRepo(), args.Contains("--quotas") ? ArgValue(args, "--quotas", 10_000) : null, ArgValue(args, "--runs", 5));
+    return await StartupBenchmark.RunAsync(FindRepo(), args.Contains("--quotas") ? ArgValue(args, "--quotas", 10_000) : null, ArgValue(args, "--runs", 5), args.Contains("--floor"));
 }
 
 if (args.Contains("--provisioning"))
