@@ -98,7 +98,7 @@ public sealed class PdbAllowsDisruptionRule : Rule, IScaleRule
             }
 
             var counted = new List<BudgetedWorkload> { new(kind, name, replicas) };
-            foreach (var other in DisruptionArithmetic.Selected(cluster.WorkloadsIn(ns), budget))
+            foreach (var other in DisruptionArithmetic.Selected(cluster, ns, budget))
             {
                 var same = uid is { Length: > 0 } ? other.Uid == uid : other.Kind.Kind == kind && other.Name == name;
                 if (!same && other.Replicas is { } otherReplicas)
@@ -147,7 +147,7 @@ public sealed class PdbAllowsDisruptionRule : Rule, IScaleRule
         }
 
         var selector = spec["selector"];
-        var selected = DisruptionArithmetic.Selected(context.Cluster.WorkloadsIn(context.Namespace), budget);
+        var selected = DisruptionArithmetic.Selected(context.Cluster, context.Namespace, budget);
         if (selected.Count == 0)
         {
             if (_parameters.WarnWhenNothingSelected && context.Cluster.Unavailable is null)
