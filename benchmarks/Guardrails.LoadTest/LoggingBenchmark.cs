@@ -54,7 +54,7 @@ internal static class LoggingBenchmark
                     }
 
                     var ratio = StartupBenchmark.Median(throughput["default"]) / StartupBenchmark.Median(throughput["Warning"]);
-                    summary.Add(string.Create(invariant, $"| HTTP/{version} | {connections} | {StartupBenchmark.Median(throughput["default"]):F0} | {StartupBenchmark.Median(throughput["Warning"]):F0} | **{ratio:P1}** |"));
+                    summary.Add(string.Create(invariant, $"| HTTP/{version} | {connections} | {StartupBenchmark.Median(throughput["default"]):F0} | {StartupBenchmark.Median(throughput["Warning"]):F0} | **{ratio:P1}** | {(ratio >= 0.9 ? "yes" : "no")} |"));
                 }
                 finally
                 {
@@ -70,12 +70,16 @@ internal static class LoggingBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine("| protocol | connections | default (req/s, median) | Warning (req/s, median) | default / Warning |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
+        // Issue 15's target: the default reaches within 10 % of Warning, on one connection and on eight.
+        Console.WriteLine("| protocol | connections | default (req/s, median) | Warning (req/s, median) | default / Warning | within 10 % |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---|");
         foreach (var line in summary)
         {
             Console.WriteLine(line);
         }
+
+        Console.WriteLine();
+        Console.WriteLine($"# load average at the end {StartupBenchmark.LoadAverage()}; ratios from one run on a shared machine are noise-bound, re-run on a quiet one");
 
         return 0;
     }

@@ -74,17 +74,19 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         var port = FreePort();
         var dataDir = Directory.CreateTempSubdirectory("guardrails-load-").FullName;
-        var start = new ProcessStartInfo("dotnet")
+        // A self-contained publish (the runtime beside the app) starts through its own executable, as the image does.
+        var selfContained = File.Exists(Path.Combine(Path.GetDirectoryName(settings.Dll) ?? ".", "libcoreclr.so"));
+        var start = new ProcessStartInfo(selfContained ? Path.ChangeExtension(settings.Dll, null) : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[]
+        foreach (var arg in (selfContained ? [] : new[] { settings.Dll }).Concat(new[]
         {
-            settings.Dll, "serve",
+            "serve",
             "--urls", $"https://127.0.0.1:{port}", "--policies", settings.Policies, "--data-dir", dataDir,
             "--no-manifests", "--enable-floor-endpoint",
-        }.Concat(settings.Arguments))
+        }).Concat(settings.Arguments))
         {
             start.ArgumentList.Add(arg);
         }

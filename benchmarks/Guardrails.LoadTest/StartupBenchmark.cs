@@ -18,7 +18,11 @@ internal static class StartupBenchmark
     private const string Token = "bench-startup";
 
     private static readonly string[] Milestones =
-        ["main-entered", "build-started", "builder-created", "host-built", "packs-compiled", "tls-ready", "listening"];
+        [
+            "main-entered", "build-started", "options-validated", "builder-created", "host-built", "pipeline-configured", "metrics-ready",
+            "exception-board-ready", "pack-watcher-ready", "packs-read", "packs-parsed-and-compiled", "settings-parsed", "packs-compiled",
+            "tls-ready", "endpoints-mapped", "listening", "first-ready-handled",
+        ];
 
     public static async Task<int> RunAsync(string repo, int? quotas, int runs)
     {

@@ -1,3 +1,4 @@
+using Guardrails.Policies.Documents;
 using YamlDotNet.RepresentationModel;
 
 namespace Guardrails.Policies.Packs;
@@ -25,7 +26,7 @@ public static class PackParser
                 case YamlScalarNode { Value: null or "" }:
                     break;
                 default:
-                    errors.Add(new PackError(source.File, YamlMap.LineOf(document.RootNode), "a pack must be a YAML mapping with apiVersion, kind, metadata and spec"));
+                    errors.Add(new PackError(source.File, YamlValues.LineOf(document.RootNode), "a pack must be a YAML mapping with apiVersion, kind, metadata and spec"));
                     break;
             }
         }

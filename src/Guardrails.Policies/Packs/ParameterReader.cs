@@ -1,4 +1,4 @@
-using System.Globalization;
+using Guardrails.Policies.Documents;
 using Guardrails.Policies.Quantities;
 using YamlDotNet.RepresentationModel;
 
@@ -69,56 +69,11 @@ public sealed class ParameterReader
         }
     }
 
-    public bool? Bool(string key)
-    {
-        var text = String(key);
-        if (text is null)
-        {
-            return null;
-        }
+    public bool? Bool(string key) => Parsed<bool>(key, YamlValues.TryBool);
 
-        if (bool.TryParse(text, out var value))
-        {
-            return value;
-        }
+    public decimal? Decimal(string key) => Parsed<decimal>(key, YamlValues.TryDecimal);
 
-        Error(key, $"'{text}' is not true or false");
-        return null;
-    }
-
-    public decimal? Decimal(string key)
-    {
-        var text = String(key);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
-
-        Error(key, $"'{text}' is not a number");
-        return null;
-    }
-
-    public Quantity? Quantity(string key)
-    {
-        var text = String(key);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (Quantities.Quantity.TryParse(text, out var quantity, out var error))
-        {
-            return quantity;
-        }
-
-        Error(key, error);
-        return null;
-    }
+    public Quantity? Quantity(string key) => Parsed<Quantity>(key, YamlValues.TryQuantity);
 
     public IReadOnlyList<string>? StringList(string key)
     {
@@ -128,24 +83,12 @@ public sealed class ParameterReader
             return null;
         }
 
-        if (node is not YamlSequenceNode sequence)
+        var rejected = new List<YamlNode>();
+        var result = node is YamlSequenceNode sequence ? YamlValues.Strings(sequence, rejected) : null;
+        if (result is null || rejected.Count > 0)
         {
             Error(key, "must be a list of strings");
             return null;
-        }
-
-        var result = new List<string>();
-        foreach (var item in sequence)
-        {
-            if (item is YamlScalarNode { Value: { } value })
-            {
-                result.Add(value);
-            }
-            else
-            {
-                Error(key, "must be a list of strings");
-                return null;
-            }
         }
 
         return result;
@@ -190,18 +133,10 @@ public sealed class ParameterReader
             return null;
         }
 
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (k, v) in mapping.Children)
+        var result = YamlValues.StringPairs(mapping, out _);
+        if (result is null)
         {
-            if (k is YamlScalarNode { Value: { } name } && v is YamlScalarNode { Value: { } value })
-            {
-                result[name] = value;
-            }
-            else
-            {
-                Error(key, "must map names to single values");
-                return null;
-            }
+            Error(key, "must map names to single values");
         }
 
         return result;
@@ -226,15 +161,28 @@ public sealed class ParameterReader
     private YamlNode? Get(string key)
     {
         _read.Add(key);
-        if (_node is null)
+        return YamlValues.Child(_node, key);
+    }
+
+    private T? Parsed<T>(string key, YamlValues.Parser<T> parse)
+        where T : struct
+    {
+        var text = String(key);
+        if (text is null)
         {
             return null;
         }
 
-        return _node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+        if (parse(text, out var value, out var error))
+        {
+            return value;
+        }
+
+        Error(key, error);
+        return null;
     }
 
-    private static int Line(YamlNode node) => (int)node.Start.Line;
+    private static int Line(YamlNode node) => YamlValues.LineOf(node);
 
     private static string ToYamlKey(string propertyPath)
     {

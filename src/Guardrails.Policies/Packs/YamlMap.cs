@@ -1,3 +1,4 @@
+using Guardrails.Policies.Documents;
 using YamlDotNet.RepresentationModel;
 
 namespace Guardrails.Policies.Packs;
@@ -24,21 +25,20 @@ public sealed class YamlMap
 
     public int Line => LineOf(_node);
 
-    public static int LineOf(YamlNode node) => (int)node.Start.Line;
+    public static int LineOf(YamlNode node) => YamlValues.LineOf(node);
 
     public YamlNode? Node(string key)
     {
         _known.Add(key);
-        return _node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+        return YamlValues.Child(_node, key);
     }
 
-    public int LineOf(string key) =>
-        _node.Children.Keys.FirstOrDefault(k => k is YamlScalarNode s && s.Value == key) is { } node ? LineOf(node) : Line;
+    public int LineOf(string key) => YamlValues.KeyLineOf(_node, key, Line);
 
     public string? String(string key)
     {
         var node = Node(key);
-        if (node is null or YamlScalarNode { Value: null or "" or "~" or "null", Style: YamlDotNet.Core.ScalarStyle.Plain })
+        if (YamlValues.IsNull(node))
         {
             return null;
         }
@@ -60,7 +60,7 @@ public sealed class YamlMap
             return null;
         }
 
-        if (bool.TryParse(text, out var value))
+        if (YamlValues.TryBool(text, out var value, out _))
         {
             return value;
         }
@@ -126,17 +126,11 @@ public sealed class YamlMap
             return [];
         }
 
-        var result = new List<string>();
-        foreach (var item in sequence)
+        var rejected = new List<YamlNode>();
+        var result = YamlValues.Strings(sequence, rejected);
+        foreach (var item in rejected)
         {
-            if (item is YamlScalarNode { Value: { } value })
-            {
-                result.Add(value);
-            }
-            else
-            {
-                Error(item, $"{_where}.{key} must be a list of strings");
-            }
+            Error(item, $"{_where}.{key} must be a list of strings");
         }
 
         return result;

@@ -6,6 +6,11 @@ namespace Guardrails.Policies.Resources;
 public sealed class Manifest : IDisposable
 {
     private readonly JsonElement _root;
+    private ReadOnce _apiVersion;
+    private ReadOnce _kind;
+    private ReadOnce _name;
+    private ReadOnce _namespace;
+    private ReadOnce _group;
 
     internal Manifest(int number, int line, JsonDocument? document, string? error)
     {
@@ -16,7 +21,7 @@ public sealed class Manifest : IDisposable
         _root = document?.RootElement ?? default;
     }
 
-    /// <summary>An item of a larger document, cloned out of it (it owns no pooled memory, so there is nothing to dispose).</summary>
+    /// <summary>An item of a larger document, cloned out of it, or (streamed) read in place while that document lives: it owns nothing to dispose.</summary>
     internal Manifest(int number, int line, JsonElement root)
     {
         Number = number;
@@ -35,16 +40,18 @@ public sealed class Manifest : IDisposable
 
     public JsonElement Root => _root;
 
-    public string? ApiVersion => Root.Child("apiVersion"u8).AsString();
+    // Each is read several times per document on the way to a verdict (checks, the request, the report): read and
+    // allocated once. A manifest never changes, so what is read first stays right.
+    public string? ApiVersion => _apiVersion.Get(this, static m => m.Root.Child("apiVersion"u8).AsString());
 
-    public string? Kind => Root.Child("kind"u8).AsString();
+    public string? Kind => _kind.Get(this, static m => m.Root.Child("kind"u8).AsString());
 
-    public string? Name => Root.Child("metadata"u8).Child("name"u8).AsString();
+    public string? Name => _name.Get(this, static m => m.Root.Child("metadata"u8).Child("name"u8).AsString());
 
-    public string? Namespace => Root.Child("metadata"u8).Child("namespace"u8).AsString();
+    public string? Namespace => _namespace.Get(this, static m => m.Root.Child("metadata"u8).Child("namespace"u8).AsString());
 
     /// <summary>The API group from <c>apiVersion</c>: <c>apps/v1</c> → <c>apps</c>, <c>v1</c> → "".</summary>
-    public string Group => ApiVersion is { } v && v.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? v[..slash] : "";
+    public string Group => _group.Get(this, static m => m.ApiVersion is { } v && v.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? v[..slash] : "")!;
 
     public void Dispose() => Document?.Dispose();
 }

@@ -29,19 +29,25 @@ public static class ManifestReader
             return [new Manifest(1, refused.Line, null, refused.Message)];
         }
 
-        return [.. Stream(text, format, maxDocuments)];
+        return [.. Documents(text, format, maxDocuments, borrowItems: false)];
     }
 
     /// <summary>
     /// The documents one at a time, each read only when asked for (<c>guardrails check</c>): memory is bounded by one
     /// document, not by the file. The caller disposes each. Past <paramref name="maxDocuments"/> one refusal stands
-    /// for the rest.
+    /// for the rest. A document is valid until the next is asked for (the items of a top-level JSON array are read in
+    /// place, not copied out of it): judge it, then let it go.
     /// </summary>
     public static IEnumerable<Manifest> Stream(string text, ManifestFormat format = ManifestFormat.Sniff, int maxDocuments = ReadLimits.MaxStreamedDocuments)
     {
         ArgumentNullException.ThrowIfNull(text);
+        return Documents(text, format, maxDocuments, borrowItems: true);
+    }
+
+    private static IEnumerable<Manifest> Documents(string text, ManifestFormat format, int maxDocuments, bool borrowItems)
+    {
         var limit = new DocumentLimit(maxDocuments);
-        var manifests = Resolve(text, format) == ManifestFormat.Json ? ReadJson(text) : ReadYaml(text);
+        var manifests = Resolve(text, format) == ManifestFormat.Json ? ReadJson(text, borrowItems) : ReadYaml(text);
         return limit.Apply(manifests);
     }
 
@@ -273,7 +279,7 @@ public static class ManifestReader
         return Unwrap(number, line, JsonDocument.Parse(json, JsonOptions));
     }
 
-    private static IEnumerable<Manifest> ReadJson(string text)
+    private static IEnumerable<Manifest> ReadJson(string text, bool borrowItems)
     {
         JsonDocument document;
         try
@@ -286,11 +292,14 @@ public static class ManifestReader
             return [new Manifest(1, (int)(ex.LineNumber ?? 0) + 1, null, $"invalid JSON at line {(ex.LineNumber ?? 0) + 1}: {ex.Message}{depth}")];
         }
 
-        return document.RootElement.ValueKind == JsonValueKind.Array ? Items(document) : Unwrap(1, 1, document);
+        return document.RootElement.ValueKind == JsonValueKind.Array ? Items(document, borrowItems) : Unwrap(1, 1, document);
     }
 
-    /// <summary>A top-level JSON array: each item is a document of its own, cloned out of the array, which is then freed.</summary>
-    private static IEnumerable<Manifest> Items(JsonDocument array)
+    /// <summary>
+    /// A top-level JSON array: each item is a document of its own, cloned out of the array, which is then freed; or,
+    /// streamed (<paramref name="borrow"/>), read in place while the array lives, the array freed once all are read.
+    /// </summary>
+    private static IEnumerable<Manifest> Items(JsonDocument array, bool borrow)
     {
         using (array)
         {
@@ -298,7 +307,7 @@ public static class ManifestReader
             foreach (var item in array.RootElement.EnumerateArray())
             {
                 number++;
-                foreach (var manifest in UnwrapElement(number, 1, item))
+                foreach (var manifest in UnwrapElement(number, 1, item, borrow))
                 {
                     yield return manifest;
                 }
@@ -325,7 +334,7 @@ public static class ManifestReader
         return [new Manifest(number, line, document, null)];
     }
 
-    private static IEnumerable<Manifest> UnwrapElement(int number, int line, JsonElement root)
+    private static IEnumerable<Manifest> UnwrapElement(int number, int line, JsonElement root, bool borrow)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -334,7 +343,7 @@ public static class ManifestReader
 
         return IsList(root)
             ? root.Child("items"u8).EnumerateArray().Select(item => new Manifest(number, line, item.Clone())).ToList()
-            : [new Manifest(number, line, root.Clone())];
+            : [new Manifest(number, line, borrow ? root : root.Clone())];
     }
 
     private static bool IsList(JsonElement root) =>

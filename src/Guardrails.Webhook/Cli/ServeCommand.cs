@@ -1,5 +1,4 @@
 using System.CommandLine;
-using FluentValidation;
 using Guardrails.Webhook.Cluster.Api;
 using Guardrails.Webhook.Hosting;
 using Guardrails.Webhook.Hosting.Tls;
@@ -68,12 +67,12 @@ internal static class ServeCommand
         {
             app = GuardrailsHost.Build(options, hostArgs);
         }
-        catch (ValidationException ex)
+        catch (ServeOptionsException ex)
         {
             await stderr.WriteLineAsync("guardrails: invalid configuration:").ConfigureAwait(false);
             foreach (var error in ex.Errors)
             {
-                await stderr.WriteLineAsync($"  {error.ErrorMessage}").ConfigureAwait(false);
+                await stderr.WriteLineAsync($"  {error}").ConfigureAwait(false);
             }
 
             return ExitCodes.InvalidInput;

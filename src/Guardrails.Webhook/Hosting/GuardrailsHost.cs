@@ -1,4 +1,3 @@
-using FluentValidation;
 using Guardrails.Policies.Engine;
 using Guardrails.Webhook.Admission;
 using Guardrails.Webhook.Admission.Refusals;
@@ -28,13 +27,18 @@ public static class GuardrailsHost
     /// <summary>The configuration key for the console's one-line format (on unless configured).</summary>
     public const string ConsoleSingleLineKey = "Logging:Console:FormatterOptions:SingleLine";
 
-    /// <exception cref="ValidationException">The options are invalid; every reason is in the message.</exception>
+    /// <exception cref="ServeOptionsException">The options are invalid; every reason is in the message.</exception>
     /// <exception cref="PolicyLoadException">The rule packs are invalid at startup.</exception>
     /// <param name="overrides">Replaces services after Guardrails' own are added (tests: a manual clock).</param>
     public static WebApplication Build(ServeOptions options, string[]? args = null, Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? overrides = null)
     {
         StartupTimeline.Mark("build-started");
-        new ServeOptionsValidator().ValidateAndThrow(options);
+        if (ServeOptionsValidator.Validate(options) is { Count: > 0 } invalid)
+        {
+            throw new ServeOptionsException(invalid);
+        }
+
+        StartupTimeline.Mark("options-validated");
 
         // The slim builder leaves out what serve never uses and start-up paid for: IIS integration, HTTP/3 (QUIC),
         // hosting-startup assemblies, static web assets, regex route constraints, the Debug and EventSource log
@@ -131,12 +135,17 @@ public static class GuardrailsHost
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
 
+        StartupTimeline.Mark("pipeline-configured");
         var metrics = app.Services.GetRequiredService<GuardrailsMetrics>();
+        StartupTimeline.Mark("metrics-ready");
         var store = app.Services.GetRequiredService<PolicyStore>();
         store.Reloaded += result => metrics.RecordPackReload(result.Succeeded);
         metrics.SetLoadedPackCount(() => store.Current?.Packs.Count ?? 0);
         var exceptionBoard = app.Services.GetRequiredService<Exceptions.ExceptionStatusBoard>();
         metrics.SetActiveExceptions(exceptionBoard.ActiveByNamespaceAndRule);
+        StartupTimeline.Mark("exception-board-ready");
+        _ = app.Services.GetRequiredService<PackWatcher>();
+        StartupTimeline.Mark("pack-watcher-ready");
 
         var initial = app.Services.GetRequiredService<PackWatcher>().LoadInitial();
         if (!initial.Succeeded)

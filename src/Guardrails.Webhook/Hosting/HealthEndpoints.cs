@@ -36,6 +36,7 @@ public static class HealthEndpoints
             return TypedResults.Problem("cluster state caches have not synced yet", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
+        StartupTimeline.MarkOnce("first-ready-handled");
         return TypedResults.Text("ready");
     }
 }

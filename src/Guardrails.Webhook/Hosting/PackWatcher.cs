@@ -60,8 +60,11 @@ public sealed partial class PackWatcher : BackgroundService
             return (failed, null);
         }
 
+        StartupTimeline.Mark("packs-read");
         var result = EnabledRuleCheck.ApplyOnReload(PackDirectory.Compile(_directory, sources, _options), _store.Current, _directory);
+        StartupTimeline.Mark("packs-parsed-and-compiled");
         var settings = PlatformSettingsParser.Load(sources);
+        StartupTimeline.Mark("settings-parsed");
         if (reload)
         {
             foreach (var refusal in result.Errors)

@@ -17,6 +17,17 @@ public static class StartupTimeline
 
     private static readonly bool Enabled = Environment.GetEnvironmentVariable(Variable) == "1";
 
+    private static int _once;
+
+    /// <summary>Marks the first call only (a request handler's first run), so later calls cost one static read.</summary>
+    public static void MarkOnce(string milestone)
+    {
+        if (Enabled && Interlocked.Exchange(ref _once, 1) == 0)
+        {
+            Mark(milestone);
+        }
+    }
+
     public static void Mark(string milestone)
     {
         if (Enabled)

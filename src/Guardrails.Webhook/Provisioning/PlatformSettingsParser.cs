@@ -1,3 +1,4 @@
+using Guardrails.Policies.Documents;
 using Guardrails.Policies.Packs;
 using Guardrails.Policies.Quantities;
 using YamlDotNet.RepresentationModel;
@@ -243,17 +244,17 @@ public static class PlatformSettingsParser
         {
             if (keyNode is not YamlScalarNode { Value: { Length: > 0 } name })
             {
-                errors.Add(new PackError(file, YamlMap.LineOf(keyNode), $"{path} must map names to settings"));
+                errors.Add(new PackError(file, YamlValues.LineOf(keyNode), $"{path} must map names to settings"));
                 continue;
             }
 
             if (value is not YamlMappingNode entry)
             {
-                errors.Add(new PackError(file, YamlMap.LineOf(value), $"{path}.{name} must be a mapping"));
+                errors.Add(new PackError(file, YamlValues.LineOf(value), $"{path}.{name} must be a mapping"));
                 continue;
             }
 
-            yield return (name, YamlMap.LineOf(keyNode), new YamlMap(entry, file, $"{path}.{name}", errors));
+            yield return (name, YamlValues.LineOf(keyNode), new YamlMap(entry, file, $"{path}.{name}", errors));
         }
     }
 
@@ -268,11 +269,11 @@ public static class PlatformSettingsParser
         {
             if (keyNode is YamlScalarNode { Value: { Length: > 0 } name } && value is YamlScalarNode { Value: { } text })
             {
-                yield return (name, YamlMap.LineOf(keyNode), text);
+                yield return (name, YamlValues.LineOf(keyNode), text);
             }
             else
             {
-                errors.Add(new PackError(file, YamlMap.LineOf(keyNode), $"{path} must map resource names to quantities"));
+                errors.Add(new PackError(file, YamlValues.LineOf(keyNode), $"{path} must map resource names to quantities"));
             }
         }
     }

@@ -174,6 +174,30 @@ public sealed class PlatformSettingsTests
     }
 
     [Fact]
+    public void A_field_of_the_wrong_type_is_refused_with_its_line()
+    {
+        var yaml = Edit("packs: [baseline]", "packs: baseline");
+
+        var result = Parse(yaml);
+
+        var error = result.Errors.First(e => e.Message.Contains("packs", StringComparison.Ordinal));
+        error.File.ShouldBe("platform.yaml");
+        error.Line.ShouldBe(LineOf(yaml, "packs: baseline"));
+        error.Message.ShouldBe("spec.tiers.dev.packs must be a list");
+    }
+
+    [Fact]
+    public void Settings_without_their_required_spec_are_refused_with_its_line()
+    {
+        var result = Parse("apiVersion: guardrails.dev/v1alpha1\nkind: PlatformSettings\nmetadata:\n  name: platform\n");
+
+        result.Settings.ShouldBeNull();
+        var error = result.Errors.First(e => e.Message.Contains("no spec", StringComparison.Ordinal));
+        (error.File, error.Line).ShouldBe(("platform.yaml", 1));
+        error.Message.ShouldBe("PlatformSettings has no spec (teams and tiers)");
+    }
+
+    [Fact]
     public void Invalid_yaml_is_an_error_with_its_line()
     {
         var error = SingleError("apiVersion: guardrails.dev/v1alpha1\nkind: PlatformSettings\nspec: [unclosed\n");
