@@ -17,7 +17,7 @@ namespace Guardrails.Benchmarks;
 /// minAvailable 1, probes-required its containers), as recorded (no readiness probe: day2 adds a warning to the
 /// answer) and given a readiness probe (day2 finds nothing, so only its rules' cost shows); and the recorded
 /// PodDisruptionBudget judged against an empty workload cache and against 10,000 cached workloads in its namespace
-/// (the selector is matched against every one of them).
+/// (its matchLabels is answered from the namespace's pod-label index, so only the workloads carrying app=web are matched).
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]

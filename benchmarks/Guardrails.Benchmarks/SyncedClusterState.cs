@@ -26,6 +26,8 @@ internal sealed class SyncedClusterState(LiveClusterState state) : IClusterState
 
         public IReadOnlyList<WorkloadSummary> WorkloadsIn(string @namespace) => inner.WorkloadsIn(@namespace);
 
+        public IReadOnlyList<WorkloadSummary> WorkloadCandidates(string @namespace, Policies.Packs.LabelSelector selector) => inner.WorkloadCandidates(@namespace, selector);
+
         public IReadOnlyList<DisruptionBudgetSummary> DisruptionBudgetsIn(string @namespace) => inner.DisruptionBudgetsIn(@namespace);
 
         public IReadOnlyList<NetworkPolicySummary> NetworkPoliciesIn(string @namespace) => inner.NetworkPoliciesIn(@namespace);

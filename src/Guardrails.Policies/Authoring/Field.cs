@@ -10,18 +10,27 @@ namespace Guardrails.Policies.Authoring;
 /// </summary>
 public readonly struct Field
 {
+    // Where the field is, as a chain of steps: the path and pointer strings are built only when asked for (a rule
+    // reads many fields and reports on few), and then once per step.
+    private readonly FieldLocation? _location;
+
     internal Field(JsonElement element, string path, string pointer)
     {
         Element = element;
-        Path = path;
-        Pointer = pointer;
+        _location = path.Length == 0 && pointer.Length == 0 ? null : new FieldLocation(path, pointer);
+    }
+
+    private Field(JsonElement element, FieldLocation location)
+    {
+        Element = element;
+        _location = location;
     }
 
     /// <summary>Dotted path from the object root; keys holding dots or slashes are bracketed: <c>metadata.labels['app.kubernetes.io/name']</c>.</summary>
-    public string Path { get; }
+    public string Path => _location?.Path ?? "";
 
     /// <summary>The same place as an RFC 6901 JSON pointer (<c>/metadata/labels/app.kubernetes.io~1name</c>), for patches.</summary>
-    public string Pointer { get; }
+    public string Pointer => _location?.Pointer ?? "";
 
     /// <summary>The raw JSON, for what the typed accessors do not cover.</summary>
     public JsonElement Element { get; }
@@ -37,13 +46,12 @@ public readonly struct Field
     public int Count => IsArray ? Element.GetArrayLength() : 0;
 
     /// <summary>A child field of an object.</summary>
-    public Field this[string name] => new(Element.Child(name), Join(Path, name), $"{Pointer}/{Escape(name)}");
+    public Field this[string name] => new(Element.Child(name), new FieldLocation(_location, name));
 
     /// <summary>An item of an array.</summary>
     public Field this[int index] => new(
         IsArray && index >= 0 && index < Element.GetArrayLength() ? Element[index] : default,
-        $"{Path}[{index}]",
-        $"{Pointer}/{index}");
+        new FieldLocation(_location, index));
 
     /// <summary>The items of an array (none for anything else), each with its own path.</summary>
     public IEnumerable<Field> Items
@@ -58,7 +66,7 @@ public readonly struct Field
             var index = 0;
             foreach (var item in Element.EnumerateArray())
             {
-                yield return new Field(item, $"{Path}[{index}]", $"{Pointer}/{index}");
+                yield return new Field(item, new FieldLocation(_location, index));
                 index++;
             }
         }
@@ -76,7 +84,7 @@ public readonly struct Field
 
             foreach (var property in Element.EnumerateObject())
             {
-                yield return new(property.Name, new Field(property.Value, Join(Path, property.Name), $"{Pointer}/{Escape(property.Name)}"));
+                yield return new(property.Name, new Field(property.Value, new FieldLocation(_location, property.Name)));
             }
         }
     }
@@ -139,12 +147,4 @@ public readonly struct Field
     public string Display => Element.Display();
 
     public override string ToString() => $"{Path} = {Display}";
-
-    private static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
-
-    private static string Join(string path, string name)
-    {
-        var segment = name.AsSpan().IndexOfAny('.', '/', '[') >= 0 ? $"['{name}']" : name;
-        return path.Length == 0 ? segment : segment[0] == '[' ? path + segment : $"{path}.{segment}";
-    }
 }

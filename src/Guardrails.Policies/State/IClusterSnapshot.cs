@@ -23,6 +23,13 @@ public interface IClusterSnapshot
     /// <summary>Every workload of a namespace (top-level and owned), for rules that select workloads by their pods' labels (PodDisruptionBudgets).</summary>
     IReadOnlyList<WorkloadSummary> WorkloadsIn(string @namespace) => [];
 
+    /// <summary>
+    /// The workloads of a namespace a selector may select: every one it does, perhaps more (callers still match the
+    /// whole selector). A snapshot with an index of pod labels answers a selector with matchLabels from it; by default,
+    /// and for a selector with only matchExpressions, every workload of the namespace.
+    /// </summary>
+    IReadOnlyList<WorkloadSummary> WorkloadCandidates(string @namespace, Packs.LabelSelector selector) => WorkloadsIn(@namespace);
+
     /// <summary>The PodDisruptionBudgets of a namespace, for judging a workload's scale-down against them.</summary>
     IReadOnlyList<DisruptionBudgetSummary> DisruptionBudgetsIn(string @namespace) => [];
 

@@ -8,11 +8,25 @@ namespace Guardrails.Webhook.Admission;
 /// <summary>Writes the AdmissionReview response the apiserver expects, echoing the request's uid.</summary>
 public static class AdmissionResponseWriter
 {
+    // Reused per thread, as the endpoint's own buffer is: Utf8JsonWriter asks for room for the worst-case escaping of a
+    // string (18 bytes a character), so a fresh buffer would grow to ~5 KB for one 300-character warning every call.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _scratch;
+
+    /// <summary>The response as bytes; only the answer itself is allocated.</summary>
     public static byte[] Write(string uid, AdmissionDecision decision)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        var buffer = _scratch ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
         Write(buffer, uid, decision);
-        return buffer.WrittenSpan.ToArray();
+        var bytes = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > 1024 * 1024)
+        {
+            // One huge response must not pin a megabyte per thread forever.
+            _scratch = null;
+        }
+
+        return bytes;
     }
 
     /// <summary>Writes into any buffer writer, such as the response pipe, so nothing is copied on the way out.</summary>

@@ -26,7 +26,7 @@ public static class DecisionFactory
             anyAudit |= violation.Mode == EnforcementMode.Audit || violation.PreExisting || violation.CoveredBy is not null;
         }
 
-        IReadOnlyList<string> warnings = anyWarn ? verdict.Warnings.Select(FormatWarning).ToList() : [];
+        IReadOnlyList<string> warnings = anyWarn ? Warnings(verdict.Violations) : [];
 
         // The apiserver records each key as "<webhook name>/<key>" and drops keys that hold a '/' of their own.
         // A pre-existing violation is recorded too, so the debt an update was let through with stays on the audit trail.
@@ -56,7 +56,24 @@ public static class DecisionFactory
         return new(true, 200, null, [], NoAnnotations, verdict.Patch.IsEmpty ? null : verdict.Patch, verdict);
     }
 
-    private static string FormatWarning(Violation violation) => $"Guardrails: {violation}";
+    private static List<string> Warnings(IReadOnlyList<Violation> violations)
+    {
+        var warnings = new List<string>(violations.Count);
+        foreach (var violation in violations)
+        {
+            if (violation.Mode == EnforcementMode.Warn)
+            {
+                warnings.Add(FormatWarning(violation));
+            }
+        }
+
+        return warnings;
+    }
+
+    /// <summary>"Guardrails: " and <see cref="Violation.ToString"/>, built as one string for the common case.</summary>
+    private static string FormatWarning(Violation violation) => violation is { PreExisting: false, CoveredBy: null }
+        ? $"Guardrails: [{violation.RuleId}] {violation.Path} ({violation.Actual}): {violation.Message}. Fix: {violation.Fix}"
+        : $"Guardrails: {violation}";
 
     /// <summary>A waived violation's audit entry names the exception, who asked, why, and until when.</summary>
     private static string AuditText(Violation violation) => violation.CoveredBy is { } e

@@ -43,6 +43,41 @@ internal sealed class LiveClusterSnapshot : IClusterSnapshot
 
     public IReadOnlyList<WorkloadSummary> WorkloadsIn(string @namespace) => [.. Merged(@namespace)];
 
+    /// <summary>
+    /// With matchLabels, the cached workloads carrying its rarest pair (from the namespace's pod-label index) plus what
+    /// was admitted moments ago; with only matchExpressions, every workload of the namespace.
+    /// </summary>
+    public IReadOnlyList<WorkloadSummary> WorkloadCandidates(string @namespace, Policies.Packs.LabelSelector selector)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        var cached = _workloads.GetValueOrDefault(@namespace);
+        if (selector.MatchLabels.Count == 0 || cached is null)
+        {
+            return WorkloadsIn(@namespace);
+        }
+
+        var index = PodLabelIndex.For(cached);
+        IReadOnlyList<WorkloadSummary>? fewest = null;
+        foreach (var (key, value) in selector.MatchLabels)
+        {
+            var carrying = index.With(key, value);
+            if (fewest is null || carrying.Count < fewest.Count)
+            {
+                fewest = carrying;
+            }
+        }
+
+        var admitted = _admitted.InNamespace(@namespace);
+        if (admitted.Count == 0)
+        {
+            return fewest!;
+        }
+
+        // What was admitted moments ago replaces its cached copy, whose labels may have changed since.
+        HashSet<string> newer = [.. admitted.Select(a => a.Uid)];
+        return [.. fewest!.Where(w => !newer.Contains(w.Uid)), .. admitted];
+    }
+
     private IEnumerable<WorkloadSummary> Merged(string @namespace)
     {
         var admitted = _admitted.InNamespace(@namespace);

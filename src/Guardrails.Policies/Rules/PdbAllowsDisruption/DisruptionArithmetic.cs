@@ -10,7 +10,7 @@ namespace Guardrails.Policies.Rules.PdbAllowsDisruption;
 internal static class DisruptionArithmetic
 {
     /// <summary>The top of each owner chain whose pods the budget selects (a Deployment's ReplicaSets carry the same pods).</summary>
-    public static List<WorkloadSummary> Selected(IReadOnlyList<WorkloadSummary> workloads, DisruptionBudgetSummary budget)
+    public static List<WorkloadSummary> Selected(IClusterSnapshot cluster, string @namespace, DisruptionBudgetSummary budget)
     {
         var selected = new List<WorkloadSummary>();
         if (budget.Selector is null)
@@ -18,6 +18,7 @@ internal static class DisruptionArithmetic
             return selected;
         }
 
+        var workloads = cluster.WorkloadCandidates(@namespace, budget.Selector);
         var matcher = new SelectorMatcher(budget.Selector);
         foreach (var workload in workloads)
         {

@@ -1,5 +1,6 @@
 using Guardrails.Policies.Authoring;
 using Guardrails.Policies.Engine;
+using Guardrails.Policies.Resources;
 using Guardrails.Policies.State;
 
 namespace Guardrails.Policies.Rules.PdbAllowsDisruption;
@@ -33,7 +34,7 @@ public sealed class PdbAllowsDisruptionRule : Rule, IScaleRule
         {
             CheckBudget(context);
         }
-        else if (context.Object.Metadata["ownerReferences"].Items.All(o => o["controller"].AsBool() != true))
+        else if (!HasController(context.Object.Root.Element))
         {
             // A ReplicaSet its Deployment scales is judged where the person asked: on the Deployment.
             CheckWorkload(context);
@@ -98,7 +99,7 @@ public sealed class PdbAllowsDisruptionRule : Rule, IScaleRule
             }
 
             var counted = new List<BudgetedWorkload> { new(kind, name, replicas) };
-            foreach (var other in DisruptionArithmetic.Selected(cluster.WorkloadsIn(ns), budget))
+            foreach (var other in DisruptionArithmetic.Selected(cluster, ns, budget))
             {
                 var same = uid is { Length: > 0 } ? other.Uid == uid : other.Kind.Kind == kind && other.Name == name;
                 if (!same && other.Replicas is { } otherReplicas)
@@ -147,7 +148,7 @@ public sealed class PdbAllowsDisruptionRule : Rule, IScaleRule
         }
 
         var selector = spec["selector"];
-        var selected = DisruptionArithmetic.Selected(context.Cluster.WorkloadsIn(context.Namespace), budget);
+        var selected = DisruptionArithmetic.Selected(context.Cluster, context.Namespace, budget);
         if (selected.Count == 0)
         {
             if (_parameters.WarnWhenNothingSelected && context.Cluster.Unavailable is null)
@@ -174,6 +175,26 @@ public sealed class PdbAllowsDisruptionRule : Rule, IScaleRule
                     ? $"set minAvailable to {replicas - 1} or less (or maxUnavailable: 1), or run at least {atLeast} replicas"
                     : $"run at least {atLeast} replicas, or use maxUnavailable: 1 and accept the short outage a drain causes");
         }
+    }
+
+    /// <summary>Read from the raw JSON: this runs on every workload admitted, and finds nothing to report on.</summary>
+    private static bool HasController(System.Text.Json.JsonElement root)
+    {
+        var owners = root.Child("metadata"u8).Child("ownerReferences"u8);
+        if (owners.ValueKind != System.Text.Json.JsonValueKind.Array)
+        {
+            return false;
+        }
+
+        foreach (var owner in owners.EnumerateArray())
+        {
+            if (owner.Child("controller"u8).AsBool() == true)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static Dictionary<string, string> StringMap(Field field)
