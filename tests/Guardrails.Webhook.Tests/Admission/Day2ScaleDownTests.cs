@@ -76,6 +76,38 @@ public sealed class Day2ScaleDownTests
     }
 
     [Fact]
+    public async Task Kubectl_apply_lowering_replicas_under_a_percentage_budget_is_denied_with_the_rounding()
+    {
+        // A percentage grows with the replicas, so no replica count is ever above it: the rule must still do the sum.
+        await using var harness = await StartAsync(EnforcedPack, StoredDeployment(4), StoredBudget("60%"));
+        using var client = harness.Guardrails.CreateClient();
+        var review = Recorded(ApplyReplicas);
+        review["request"]!["object"]!["spec"]!["replicas"] = 2;
+        review["request"]!["oldObject"]!["spec"]!["replicas"] = 4;
+
+        var response = await harness.ValidateAsync(client, review.ToJsonString());
+
+        response.Allowed.ShouldBeFalse();
+        response.Message.ShouldNotBeNull();
+        response.Message.ShouldContain("Deployment rec-team/web at 2 replicas: PodDisruptionBudget web requires minAvailable 60% of 2 pods (rounded up: 2)");
+    }
+
+    [Fact]
+    public async Task Kubectl_apply_lowering_replicas_above_every_budgets_count_is_allowed()
+    {
+        await using var harness = await StartAsync(EnforcedPack, StoredDeployment(4), StoredBudget(2));
+        using var client = harness.Guardrails.CreateClient();
+        var review = Recorded(ApplyReplicas);
+        review["request"]!["object"]!["spec"]!["replicas"] = 3;
+        review["request"]!["oldObject"]!["spec"]!["replicas"] = 4;
+
+        var response = await harness.ValidateAsync(client, review.ToJsonString());
+
+        response.Allowed.ShouldBeTrue(response.Message);
+        response.Warnings.ShouldNotContain(w => w.Contains("pdb-allows-disruption", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Kubectl_apply_raising_replicas_is_not_refused_for_a_budget_that_still_blocks()
     {
         await using var harness = await StartAsync(EnforcedPack, StoredDeployment(2), StoredBudget(3));

@@ -74,6 +74,12 @@ public sealed class PdbAllowsDisruptionRule : Rule, IScaleRule
             return;
         }
 
+        if (!AnyBudgetCouldBlock(context.Cluster, context.Namespace, replicas))
+        {
+            // The common case (every budget asks for fewer pods than this workload alone runs): nothing to match.
+            return;
+        }
+
         var labels = StringMap(spec["template"]["metadata"]["labels"]);
         var kind = context.Object.Kind;
         var name = context.Object.Name ?? "";
@@ -86,6 +92,24 @@ public sealed class PdbAllowsDisruptionRule : Rule, IScaleRule
                 $"{kind} {context.Namespace}/{name} at {replicas} replicas: {message}",
                 fix);
         }
+    }
+
+    /// <summary>
+    /// Whether some budget in the namespace could leave no eviction with this workload at <paramref name="replicas"/>:
+    /// a count below the workload's own replicas never can (the other workloads it selects only add pods), a
+    /// percentage may.
+    /// </summary>
+    private static bool AnyBudgetCouldBlock(IClusterSnapshot cluster, string ns, long replicas)
+    {
+        foreach (var budget in cluster.DisruptionBudgetsIn(ns))
+        {
+            if (budget.MinAvailable is { } min && (min.IsPercent || min.Value >= replicas))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Every budget selecting this workload that could allow no eviction once it runs <paramref name="replicas"/>.</summary>
