@@ -6,6 +6,7 @@ using Guardrails.Webhook.Admission;
 using Guardrails.Webhook.Cluster;
 using Guardrails.Webhook.Cluster.Api;
 using Guardrails.Webhook.Hosting;
+using Guardrails.Webhook.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Guardrails.Benchmarks;
