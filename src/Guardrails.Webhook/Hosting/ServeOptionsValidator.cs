@@ -60,7 +60,7 @@ internal static class ServeOptionsValidator
             errors.Add("--max-body-bytes must be between 1 KiB and 512 MiB");
         }
 
-        if (options.OwnNamespace is { } ns && !IsNamespaceName(ns))
+        if (options.OwnNamespace is { } ns && !Provisioning.DnsLabel.HasLabelShape(ns))
         {
             errors.Add($"--namespace '{ns}' is not a valid namespace name");
         }
@@ -74,24 +74,5 @@ internal static class ServeOptionsValidator
         {
             errors.Add($"{option}: '{path}' does not exist");
         }
-    }
-
-    /// <summary>^[a-z0-9]([-a-z0-9]*[a-z0-9])?$, the pattern the checks used before, without building a regex.</summary>
-    private static bool IsNamespaceName(string name)
-    {
-        if (name.Length == 0 || name[0] == '-' || name[^1] == '-')
-        {
-            return false;
-        }
-
-        foreach (var c in name)
-        {
-            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

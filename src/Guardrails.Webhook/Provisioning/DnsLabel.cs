@@ -12,6 +12,9 @@ internal static partial class DnsLabel
     public static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? value) =>
         value is { Length: > 0 and <= MaxLength } && Pattern().IsMatch(value);
 
+    /// <summary>The label's characters and ends, without its length limit (serve's <c>--namespace</c> has always been checked so).</summary>
+    public static bool HasLabelShape(string value) => Pattern().IsMatch(value);
+
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }
