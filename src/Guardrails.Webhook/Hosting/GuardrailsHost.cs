@@ -144,10 +144,10 @@ public static class GuardrailsHost
         var exceptionBoard = app.Services.GetRequiredService<Exceptions.ExceptionStatusBoard>();
         metrics.SetActiveExceptions(exceptionBoard.ActiveByNamespaceAndRule);
         StartupTimeline.Mark("exception-board-ready");
-        _ = app.Services.GetRequiredService<PackWatcher>();
+        var packWatcher = app.Services.GetRequiredService<PackWatcher>();
         StartupTimeline.Mark("pack-watcher-ready");
 
-        var initial = app.Services.GetRequiredService<PackWatcher>().LoadInitial();
+        var initial = packWatcher.LoadInitial();
         if (!initial.Succeeded)
         {
             throw new PolicyLoadException(initial.Errors);
