@@ -17,15 +17,28 @@ public static class StartupTimeline
 
     private static readonly bool Enabled = Environment.GetEnvironmentVariable(Variable) == "1";
 
-    private static int _once;
+    private static readonly Lock Gate = new();
 
-    /// <summary>Marks the first call only (a request handler's first run), so later calls cost one static read.</summary>
+    private static HashSet<string>? _marked;
+
+    /// <summary>Marks each milestone's first call only (a request handler's first run); off, a call costs one static read.</summary>
     public static void MarkOnce(string milestone)
     {
-        if (Enabled && Interlocked.Exchange(ref _once, 1) == 0)
+        if (!Enabled)
         {
-            Mark(milestone);
+            return;
         }
+
+        lock (Gate)
+        {
+            _marked ??= new HashSet<string>(StringComparer.Ordinal);
+            if (!_marked.Add(milestone))
+            {
+                return;
+            }
+        }
+
+        Mark(milestone);
     }
 
     public static void Mark(string milestone)
