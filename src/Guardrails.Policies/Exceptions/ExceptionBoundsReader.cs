@@ -95,7 +95,7 @@ public static class ExceptionBoundsReader
                 }
                 else
                 {
-                    errors.Add(new PackError(file, YamlMap.LineOf(key), $"rule '{ruleId}': exceptions.namespaceSelector.matchLabels must map label names to values"));
+                    errors.Add(new PackError(file, Documents.YamlValues.LineOf(key), $"rule '{ruleId}': exceptions.namespaceSelector.matchLabels must map label names to values"));
                 }
             }
         }

@@ -23,9 +23,7 @@ public sealed class YamlMap
         _errors = errors;
     }
 
-    public int Line => LineOf(_node);
-
-    public static int LineOf(YamlNode node) => YamlValues.LineOf(node);
+    public int Line => YamlValues.LineOf(_node);
 
     public YamlNode? Node(string key)
     {
@@ -160,7 +158,7 @@ public sealed class YamlMap
         }
     }
 
-    public void Error(YamlNode node, string message) => _errors.Add(new PackError(_file, LineOf(node), message));
+    public void Error(YamlNode node, string message) => _errors.Add(new PackError(_file, YamlValues.LineOf(node), message));
 
     /// <summary>Call after reading: reports every key that was never asked for.</summary>
     public void RejectUnknownKeys()
