@@ -39,7 +39,8 @@ public readonly struct ContainerRef
     /// <summary>JSON pointer of this container, for patches.</summary>
     public string Pointer => $"{Workload.Kind.PodSpecPointer}/{Group.FieldName()}/{Index}";
 
-    public string FieldPath(string relative) => $"{Path}.{relative}";
+    /// <summary>Field path of <paramref name="relative"/> in this container, built as one string (not from <see cref="Path"/>).</summary>
+    public string FieldPath(string relative) => $"{Workload.Kind.PodSpecPath}.{Group.FieldName()}[{Index}].{relative}";
 
     public string Describe() => $"{Group.Noun()} '{Name}'";
 }

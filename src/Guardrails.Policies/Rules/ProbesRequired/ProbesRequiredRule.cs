@@ -11,6 +11,9 @@ namespace Guardrails.Policies.Rules.ProbesRequired;
 [Rule("probes-required", Summary = "Long-running containers declare a readiness probe (and a liveness probe where required).")]
 public sealed class ProbesRequiredRule : Rule
 {
+    private const string ReadinessFix = "add readinessProbe (for example httpGet on the container's health endpoint, or tcpSocket on its port)";
+    private const string LivenessFix = "add livenessProbe (for example httpGet on the container's health endpoint, or tcpSocket on its port)";
+
     private readonly ProbesRequiredParameters _parameters;
 
     public ProbesRequiredRule(ProbesRequiredParameters parameters)
@@ -29,23 +32,25 @@ public sealed class ProbesRequiredRule : Rule
                 continue;
             }
 
-            Require(context, container, "readinessProbe", "receives traffic before it is ready, so a rollout drops requests");
+            Require(context, container, "readinessProbe", "receives traffic before it is ready, so a rollout drops requests", ReadinessFix);
             if (_parameters.RequireLiveness)
             {
-                Require(context, container, "livenessProbe", "is never restarted when it hangs");
+                Require(context, container, "livenessProbe", "is never restarted when it hangs", LivenessFix);
             }
         }
     }
 
-    private static void Require(RuleContext context, ContainerRef container, string probe, string consequence)
+    private static void Require(RuleContext context, ContainerRef container, string probe, string consequence, string fix)
     {
         if (!container.Element.Child(probe).IsPresent())
         {
+            // The message in one piece (what Describe() says, inline), and the fix a constant: a warned container costs
+            // the strings it reports and no others.
             context.Report(
                 container.FieldPath(probe),
                 "unset",
-                $"{container.Describe()} has no {probe}: it {consequence}",
-                $"add {probe} (for example httpGet on the container's health endpoint, or tcpSocket on its port)");
+                $"{container.Group.Noun()} '{container.Name}' has no {probe}: it {consequence}",
+                fix);
         }
     }
 }
