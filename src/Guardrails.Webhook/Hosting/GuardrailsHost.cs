@@ -28,6 +28,9 @@ public static class GuardrailsHost
     /// <summary>The configuration key for the console's one-line format (on unless configured).</summary>
     public const string ConsoleSingleLineKey = "Logging:Console:FormatterOptions:SingleLine";
 
+    /// <summary>The configuration key naming the console formatter (simple, json, systemd).</summary>
+    public const string ConsoleFormatterNameKey = "Logging:Console:FormatterName";
+
     /// <summary>The configuration key that switches the batched stderr writer off (false: the stock console logger).</summary>
     public const string ConsoleBatchedKey = "Logging:Console:Batched";
 
@@ -66,6 +69,13 @@ public static class GuardrailsHost
         if (ConsoleBatched(builder.Configuration[ConsoleBatchedKey]))
         {
             builder.Logging.AddBatchedConsole();
+        }
+
+        // The slim builder registers the simple formatter by code (FormatterName = simple), which overrides the
+        // configured one: without this Logging__Console__FormatterName=json was silently ignored.
+        if (builder.Configuration[ConsoleFormatterNameKey] is { Length: > 0 } formatterName)
+        {
+            builder.Services.PostConfigure<ConsoleLoggerOptions>(console => console.FormatterName = formatterName);
         }
 
         // One line per entry (the simple formatter's default is two): one admission request, one line for the log
