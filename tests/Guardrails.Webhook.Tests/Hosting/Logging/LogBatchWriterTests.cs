@@ -63,6 +63,27 @@ public sealed class LogBatchWriterTests
     }
 
     [Fact]
+    public async Task Lines_buffered_while_a_batch_is_being_written_are_still_written_when_dispose_comes_during_that_write()
+    {
+        using var console = new BatchedConsole(linger: Never);
+        var logger = console.Provider.CreateLogger("Shutdown");
+        console.Sink.Block();
+        logger.LogWarning("first");
+        console.Sink.WriterBlocked.Wait(Patience, TestContext.Current.CancellationToken).ShouldBeTrue();
+        for (var i = 0; i < 10; i++)
+        {
+            logger.LogInformation("line {Line}", i);
+        }
+
+        var disposing = Task.Run(console.Provider.Dispose, TestContext.Current.CancellationToken);
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        console.Sink.Release();
+        await disposing.WaitAsync(Patience, TestContext.Current.CancellationToken);
+
+        console.Sink.Lines.ShouldBe(["warn: Shutdown[0] first", .. Enumerable.Range(0, 10).Select(i => $"info: Shutdown[0] line {i}")]);
+    }
+
+    [Fact]
     public void Information_lines_wait_for_their_batch_and_go_out_in_one_write()
     {
         using var console = new BatchedConsole(linger: Never);
