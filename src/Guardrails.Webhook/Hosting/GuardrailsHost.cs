@@ -143,8 +143,14 @@ public static class GuardrailsHost
         StartupTimeline.Mark("pipeline-configured");
 
         // Resolved now: a broken certificate must stop startup, not the first handshake. Making one (the self-signed
-        // CA and serving certificate) needs only the options, so it too runs beside the rest.
-        var certificate = Task.Run(app.Services.GetRequiredService<ServingCertificateProvider>);
+        // CA and serving certificate) needs only the options, so it too runs beside the rest; and so does one
+        // handshake with it in memory, which the first real handshake would otherwise wait for.
+        var certificate = Task.Run(() =>
+        {
+            var provider = app.Services.GetRequiredService<ServingCertificateProvider>();
+            _ = TlsHandshakeWarmup.RunAsync(provider.Current, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Tls"));
+            return provider;
+        });
         var metrics = app.Services.GetRequiredService<GuardrailsMetrics>();
         StartupTimeline.Mark("metrics-ready");
         var store = app.Services.GetRequiredService<PolicyStore>();
