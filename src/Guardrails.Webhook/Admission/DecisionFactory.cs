@@ -1,3 +1,4 @@
+using System.Globalization;
 using Guardrails.Policies.Engine;
 using Guardrails.Webhook.Hosting;
 
@@ -72,7 +73,7 @@ public static class DecisionFactory
 
     /// <summary>"Guardrails: " and <see cref="Violation.ToString"/>, built as one string for the common case.</summary>
     private static string FormatWarning(Violation violation) => violation is { PreExisting: false, CoveredBy: null }
-        ? $"Guardrails: [{violation.RuleId}] {violation.Path} ({violation.Actual}): {violation.Message}. Fix: {violation.Fix}"
+        ? string.Create(CultureInfo.InvariantCulture, stackalloc char[512], $"Guardrails: [{violation.RuleId}] {violation.Path} ({violation.Actual}): {violation.Message}. Fix: {violation.Fix}")
         : $"Guardrails: {violation}";
 
     /// <summary>A waived violation's audit entry names the exception, who asked, why, and until when.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Guardrails.Policies.Authoring;
 using Guardrails.Policies.Resources;
 
@@ -11,6 +12,9 @@ namespace Guardrails.Policies.Rules.ProbesRequired;
 [Rule("probes-required", Summary = "Long-running containers declare a readiness probe (and a liveness probe where required).")]
 public sealed class ProbesRequiredRule : Rule
 {
+    private static readonly Probe Readiness = new("readinessProbe", "receives traffic before it is ready, so a rollout drops requests");
+    private static readonly Probe Liveness = new("livenessProbe", "is never restarted when it hangs");
+
     private readonly ProbesRequiredParameters _parameters;
 
     public ProbesRequiredRule(ProbesRequiredParameters parameters)
@@ -29,23 +33,29 @@ public sealed class ProbesRequiredRule : Rule
                 continue;
             }
 
-            Require(context, container, "readinessProbe", "receives traffic before it is ready, so a rollout drops requests");
+            Require(context, container, Readiness);
             if (_parameters.RequireLiveness)
             {
-                Require(context, container, "livenessProbe", "is never restarted when it hangs");
+                Require(context, container, Liveness);
             }
         }
     }
 
-    private static void Require(RuleContext context, ContainerRef container, string probe, string consequence)
+    private static void Require(RuleContext context, ContainerRef container, Probe probe)
     {
-        if (!container.Element.Child(probe).IsPresent())
+        if (!container.Element.Child(probe.Field).IsPresent())
         {
             context.Report(
-                container.FieldPath(probe),
+                container.FieldPath(probe.Field),
                 "unset",
-                $"{container.Describe()} has no {probe}: it {consequence}",
-                $"add {probe} (for example httpGet on the container's health endpoint, or tcpSocket on its port)");
+                string.Create(CultureInfo.InvariantCulture, stackalloc char[256], $"{container.Describe()} has no {probe.Field}: it {probe.Consequence}"),
+                probe.Fix);
         }
+    }
+
+    /// <summary>What a missing probe costs and how to add one; the same words for every container, so built once.</summary>
+    private sealed record Probe(string Field, string Consequence)
+    {
+        public string Fix { get; } = $"add {Field} (for example httpGet on the container's health endpoint, or tcpSocket on its port)";
     }
 }
