@@ -174,20 +174,32 @@ public static class GuardrailsHost
             _ = TlsHandshakeWarmup.RunAsync(provider.Current, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Tls"));
             return provider;
         });
-        var metrics = app.Services.GetRequiredService<GuardrailsMetrics>();
-        StartupTimeline.Mark("metrics-ready");
-        var store = app.Services.GetRequiredService<PolicyStore>();
-        store.Reloaded += result => metrics.RecordPackReload(result.Succeeded);
-        metrics.SetLoadedPackCount(() => store.Current?.Packs.Count ?? 0);
-        var exceptionBoard = app.Services.GetRequiredService<Exceptions.ExceptionStatusBoard>();
-        metrics.SetActiveExceptions(exceptionBoard.ActiveByNamespaceAndRule);
-        StartupTimeline.Mark("exception-board-ready");
-        var packWatcher = app.Services.GetRequiredService<PackWatcher>();
-        StartupTimeline.Mark("pack-watcher-ready");
 
-        var initial = packWatcher.LoadInitial(initialPacks);
+        PolicyLoadResult initial;
+        try
+        {
+            var metrics = app.Services.GetRequiredService<GuardrailsMetrics>();
+            StartupTimeline.Mark("metrics-ready");
+            var store = app.Services.GetRequiredService<PolicyStore>();
+            store.Reloaded += result => metrics.RecordPackReload(result.Succeeded);
+            metrics.SetLoadedPackCount(() => store.Current?.Packs.Count ?? 0);
+            var exceptionBoard = app.Services.GetRequiredService<Exceptions.ExceptionStatusBoard>();
+            metrics.SetActiveExceptions(exceptionBoard.ActiveByNamespaceAndRule);
+            StartupTimeline.Mark("exception-board-ready");
+            var packWatcher = app.Services.GetRequiredService<PackWatcher>();
+            StartupTimeline.Mark("pack-watcher-ready");
+
+            initial = packWatcher.LoadInitial(initialPacks);
+        }
+        catch
+        {
+            Settle(certificate);
+            throw;
+        }
+
         if (!initial.Succeeded)
         {
+            Settle(certificate);
             throw new PolicyLoadException(initial.Errors);
         }
 
@@ -211,6 +223,12 @@ public static class GuardrailsHost
         StartupTimeline.Mark("endpoints-mapped");
         return app;
     }
+
+    /// <summary>
+    /// Lets a start-up step running beside the host finish, whatever it ends in, so that nothing of it still runs (the
+    /// certificate step writes to the data directory) once start-up has failed for another reason.
+    /// </summary>
+    private static void Settle(Task task) => ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
 
     private static bool ConsoleBatched(string? setting)
     {
