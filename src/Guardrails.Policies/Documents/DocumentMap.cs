@@ -211,6 +211,28 @@ public sealed class DocumentMap
         }
     }
 
+    /// <summary>
+    /// This mapping as names to single values (labels, <c>quota.hard</c>); each entry that is not one (a nested value,
+    /// or an empty name where names may not be empty) is reported at its key as <paramref name="sentence"/>.
+    /// </summary>
+    public List<(string Name, YamlNode Key, string Value)> Pairs(string sentence, bool namesMayBeEmpty = true)
+    {
+        var pairs = new List<(string, YamlNode, string)>(_node.Children.Count);
+        foreach (var (key, value) in _node.Children)
+        {
+            if (key is YamlScalarNode { Value: { } name } && (namesMayBeEmpty || name.Length > 0) && value is YamlScalarNode { Value: { } text })
+            {
+                pairs.Add((name, key, text));
+            }
+            else
+            {
+                Report(key, sentence);
+            }
+        }
+
+        return pairs;
+    }
+
     /// <summary>The mapping <paramref name="node"/> found under <paramref name="name"/>, read with its own path (<c>spec.teams.team-a</c>).</summary>
     public DocumentMap Nested(YamlMappingNode node, string name) => new(_reader, node, PathOf(name));
 

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Guardrails.Policies.Documents;
 using Guardrails.Policies.Packs;
-using YamlDotNet.RepresentationModel;
 
 namespace Guardrails.Policies.Exceptions;
 
@@ -87,19 +86,9 @@ public static class ExceptionBoundsReader
     private static LabelSelector ReadSelector(DocumentMap map, string ruleId)
     {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (map.OptionalMap("matchLabels") is { } matchLabels)
+        foreach (var (name, _, value) in map.OptionalMap("matchLabels")?.Pairs($"rule '{ruleId}': exceptions.namespaceSelector.matchLabels must map label names to values") ?? [])
         {
-            foreach (var (key, value) in matchLabels.Node.Children)
-            {
-                if (key is YamlScalarNode { Value: { } k } && value is YamlScalarNode { Value: { } v })
-                {
-                    labels[k] = v;
-                }
-                else
-                {
-                    matchLabels.Report(key, $"rule '{ruleId}': exceptions.namespaceSelector.matchLabels must map label names to values");
-                }
-            }
+            labels[name] = value;
         }
 
         map.RejectUnknownFields();

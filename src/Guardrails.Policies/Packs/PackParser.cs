@@ -117,19 +117,9 @@ public static class PackParser
         }
 
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (map.Map("matchLabels") is { } matchLabels)
+        foreach (var (name, _, value) in map.Map("matchLabels")?.Pairs("namespaceSelector.matchLabels must map label names to values") ?? [])
         {
-            foreach (var (key, value) in matchLabels.Node.Children)
-            {
-                if (key is YamlScalarNode { Value: { } k } && value is YamlScalarNode { Value: { } v })
-                {
-                    labels[k] = v;
-                }
-                else
-                {
-                    matchLabels.Report(key, "namespaceSelector.matchLabels must map label names to values");
-                }
-            }
+            labels[name] = value;
         }
 
         var expressions = new List<LabelSelectorRequirement>();

@@ -155,7 +155,8 @@ public static class PlatformSettingsParser
         var quotaHard = new Dictionary<string, Quantity>(StringComparer.Ordinal);
         if (map.Map("quota") is { } quota)
         {
-            foreach (var (resource, key, text) in Scalars(quota, "hard"))
+            var hard = quota.OptionalMap("hard");
+            foreach (var (resource, key, text) in hard?.Pairs($"{hard.Path} must map resource names to quantities", namesMayBeEmpty: false) ?? [])
             {
                 lines[$"quota.hard.{resource}"] = YamlValues.LineOf(key);
                 if (Quantity.TryParse(text, out var value, out var error))
@@ -164,7 +165,7 @@ public static class PlatformSettingsParser
                 }
                 else
                 {
-                    quota.Report(key, $"{quota.PathOf("hard")}.{resource}: {error}");
+                    hard!.Report(key, $"{hard.PathOf(resource)}: {error}");
                 }
             }
 
@@ -250,26 +251,6 @@ public static class PlatformSettingsParser
             }
 
             yield return (name, YamlValues.LineOf(keyNode), entries.Nested(entry, name));
-        }
-    }
-
-    private static IEnumerable<(string Name, YamlNode Key, string Text)> Scalars(DocumentMap parent, string key)
-    {
-        if (parent.OptionalMap(key) is not { } mapping)
-        {
-            yield break;
-        }
-
-        foreach (var (keyNode, value) in mapping.Node.Children)
-        {
-            if (keyNode is YamlScalarNode { Value: { Length: > 0 } name } && value is YamlScalarNode { Value: { } text })
-            {
-                yield return (name, keyNode, text);
-            }
-            else
-            {
-                mapping.Report(keyNode, $"{mapping.Path} must map resource names to quantities");
-            }
         }
     }
 }

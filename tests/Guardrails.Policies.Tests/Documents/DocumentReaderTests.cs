@@ -217,4 +217,13 @@ public sealed class DocumentReaderTests
             (2, 3, DocumentErrorKind.Statement, "exceptions.maxDuration is required"),
         ]);
     }
+    [Fact]
+    public void Pairs_are_read_as_names_to_values_and_an_entry_that_is_not_one_is_reported_at_its_key()
+    {
+        var hard = Read("hard:\n  pods: 10\n  cpu: { max: 2 }\n  \"\": 1\n").Map("hard")!;
+
+        hard.Pairs("hard must map resource names to quantities", namesMayBeEmpty: false).Select(p => (p.Name, p.Value)).ShouldBe([("pods", "10")]);
+
+        _errors.Select(e => (e.Line, e.Sentence)).ShouldBe([(3, "hard must map resource names to quantities"), (4, "hard must map resource names to quantities")]);
+    }
 }
