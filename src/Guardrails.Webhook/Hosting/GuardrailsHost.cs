@@ -40,6 +40,11 @@ public static class GuardrailsHost
 
         StartupTimeline.Mark("options-validated");
 
+        // The first pack load (about a third of start-up, mostly JIT) needs nothing from the host: begun now, it runs
+        // on the second core while the host is built and joins before the server listens.
+        var policyOptions = new PolicyOptions { OwnNamespace = options.OwnNamespace };
+        var initialPacks = PackWatcher.StartInitialRead(options.PoliciesDirectory, policyOptions);
+
         // The slim builder leaves out what serve never uses and start-up paid for: IIS integration, HTTP/3 (QUIC),
         // hosting-startup assemblies, static web assets, regex route constraints, the Debug and EventSource log
         // providers. HTTPS endpoint configuration is the one part of the full builder serve needs, added back here.
@@ -114,7 +119,7 @@ public static class GuardrailsHost
         services.AddSingleton<EnvironmentPreCheckService>();
         services.AddSingleton(sp => new PackWatcher(
             options.PoliciesDirectory,
-            new PolicyOptions { OwnNamespace = options.OwnNamespace },
+            policyOptions,
             sp.GetRequiredService<PolicyStore>(),
             sp.GetRequiredService<PlatformSettingsStore>(),
             sp.GetRequiredService<ILogger<PackWatcher>>(),
@@ -136,6 +141,16 @@ public static class GuardrailsHost
         });
 
         StartupTimeline.Mark("pipeline-configured");
+
+        // Resolved now: a broken certificate must stop startup, not the first handshake. Making one (the self-signed
+        // CA and serving certificate) needs only the options, so it too runs beside the rest; and so does one
+        // handshake with it in memory, which the first real handshake would otherwise wait for.
+        var certificate = Task.Run(() =>
+        {
+            var provider = app.Services.GetRequiredService<ServingCertificateProvider>();
+            _ = TlsHandshakeWarmup.RunAsync(provider.Current, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Guardrails.Tls"));
+            return provider;
+        });
         var metrics = app.Services.GetRequiredService<GuardrailsMetrics>();
         StartupTimeline.Mark("metrics-ready");
         var store = app.Services.GetRequiredService<PolicyStore>();
@@ -147,7 +162,7 @@ public static class GuardrailsHost
         var packWatcher = app.Services.GetRequiredService<PackWatcher>();
         StartupTimeline.Mark("pack-watcher-ready");
 
-        var initial = packWatcher.LoadInitial();
+        var initial = packWatcher.LoadInitial(initialPacks);
         if (!initial.Succeeded)
         {
             throw new PolicyLoadException(initial.Errors);
@@ -155,8 +170,7 @@ public static class GuardrailsHost
 
         StartupTimeline.Mark("packs-compiled");
 
-        // Resolve now: a broken certificate must stop startup, not the first handshake.
-        app.Services.GetRequiredService<ServingCertificateProvider>();
+        certificate.GetAwaiter().GetResult();
         StartupTimeline.Mark("tls-ready");
 
         app.MapAdmission();
