@@ -7,9 +7,8 @@ using YamlDotNet.RepresentationModel;
 namespace Guardrails.Policies.Documents;
 
 /// <summary>
-/// What every Guardrails document reader (rule packs, rule parameters, platform settings) needs from a YAML node:
-/// its line, whether it is YAML's null, and its text as the typed value a field asks for. The readers keep their own
-/// words for errors; what a value means is decided here, once.
+/// What <see cref="DocumentReader"/> and the readers on it need from a YAML node: its line, whether it is YAML's null,
+/// what kind of scalar it is, and its text as the typed value a field asks for; what a value means is decided here, once.
 /// </summary>
 public static class YamlValues
 {
@@ -31,18 +30,21 @@ public static class YamlValues
         mapping is not null && mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
 
     /// <summary>The line of the key <paramref name="key"/> in <paramref name="mapping"/>, or <paramref name="fallback"/>.</summary>
-    public static int KeyLineOf(YamlMappingNode mapping, string key, int fallback)
+    public static int KeyLineOf(YamlMappingNode mapping, string key, int fallback) => Key(mapping, key) is { } found ? LineOf(found) : fallback;
+
+    /// <summary>The key node <paramref name="key"/> of <paramref name="mapping"/> (where errors about the field as a whole point), or <c>null</c>.</summary>
+    public static YamlNode? Key(YamlMappingNode mapping, string key)
     {
         ArgumentNullException.ThrowIfNull(mapping);
         foreach (var candidate in mapping.Children.Keys)
         {
             if (candidate is YamlScalarNode scalar && scalar.Value == key)
             {
-                return LineOf(candidate);
+                return candidate;
             }
         }
 
-        return fallback;
+        return null;
     }
 
     /// <summary>The items of a list of strings; items that are not single values go to <paramref name="rejected"/>.</summary>
@@ -88,6 +90,47 @@ public static class YamlValues
         return result;
     }
 
+    /// <summary>What <paramref name="node"/> is as JSON would type it; mappings and lists are none of these (<c>null</c>).</summary>
+    public static ScalarKind? KindOf(YamlNode? node)
+    {
+        if (node is not YamlScalarNode scalar)
+        {
+            return node is null ? ScalarKind.Null : null;
+        }
+
+        if (scalar.Style != ScalarStyle.Plain || (!scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific && scalar.Tag.Value == "tag:yaml.org,2002:str"))
+        {
+            return ScalarKind.String;
+        }
+
+        return scalar.Value switch
+        {
+            null or "" or "~" or "null" or "Null" or "NULL" => ScalarKind.Null,
+            "true" or "True" or "TRUE" or "false" or "False" or "FALSE" => ScalarKind.Boolean,
+            { } text when IsNumber(text) => ScalarKind.Number,
+            _ => ScalarKind.String,
+        };
+    }
+
+    /// <summary>What was found, in the words JSON's readers know: "an object", "a list", "'web'", "the number 7", "the boolean true", "null".</summary>
+    public static string Describe(YamlNode? node) => node switch
+    {
+        YamlMappingNode => "an object",
+        YamlSequenceNode => "a list",
+        YamlScalarNode scalar => KindOf(scalar) switch
+        {
+            ScalarKind.Number => $"the number {scalar.Value}",
+            ScalarKind.Boolean => $"the boolean {scalar.Value}",
+            ScalarKind.String => $"'{scalar.Value}'",
+            _ => "null",
+        },
+        _ => "null",
+    };
+
+    /// <summary>The text of a string or a number (quantities come as <c>"500m"</c> or <c>0.5</c>); null for anything else.</summary>
+    public static string? StringOrNumberText(YamlNode? node) =>
+        KindOf(node) is ScalarKind.String or ScalarKind.Number ? ((YamlScalarNode)node!).Value : null;
+
     public static bool TryBool(string text, out bool value, out string error)
     {
         error = bool.TryParse(text, out value) ? "" : $"'{text}' is not true or false";
@@ -98,6 +141,25 @@ public static class YamlValues
     {
         error = decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) ? "" : $"'{text}' is not a number";
         return error.Length == 0;
+    }
+
+    /// <summary>YAML 1.2 core schema's numbers: decimal integers and floats, <c>0x</c>/<c>0o</c> integers, infinities and NaN.</summary>
+    private static bool IsNumber(string text)
+    {
+        var body = text.AsSpan().TrimStart("+-");
+        if (body is ".inf" or ".Inf" or ".INF" || text is ".nan" or ".NaN" or ".NAN")
+        {
+            return true;
+        }
+
+        if (text.StartsWith("0x", StringComparison.Ordinal) || text.StartsWith("0o", StringComparison.Ordinal))
+        {
+            return text.Length > 2 && long.TryParse(text.AsSpan(2), text[1] == 'x' ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                && (text[1] == 'x' || text.AsSpan(2).IndexOfAnyExceptInRange('0', '7') < 0);
+        }
+
+        return body.Length > 0 && (char.IsAsciiDigit(body[0]) || (body[0] == '.' && body.Length > 1 && char.IsAsciiDigit(body[1])))
+            && double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out _);
     }
 
     public static bool TryQuantity(string text, out Quantity value, out string error)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Guardrails.Policies.Documents;
 using Guardrails.Policies.Packs;
 
 namespace Guardrails.Policies.Exceptions;
@@ -8,7 +9,7 @@ public static class ExceptionBoundsReader
 {
     public static readonly IReadOnlyList<string> ResourceFields = ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory"];
 
-    public static ExceptionBounds? Read(YamlMap? map, string ruleId, string file, List<PackError> errors)
+    public static ExceptionBounds? Read(DocumentMap? map, string ruleId)
     {
         if (map is null)
         {
@@ -16,24 +17,24 @@ public static class ExceptionBoundsReader
         }
 
         var selfService = map.Bool("selfService") ?? false;
-        var approval = map.String("approval");
+        var approval = map.Scalar("approval");
         if (approval is not (null or "required" or "none"))
         {
-            errors.Add(new PackError(file, map.LineOf("approval"), $"rule '{ruleId}': exceptions.approval must be 'required' or 'none', not '{approval}'"));
+            map.ReportAtKey("approval", $"rule '{ruleId}': exceptions.approval must be 'required' or 'none', not '{approval}'");
         }
 
         TimeSpan maxDuration = default;
-        if (map.String("maxDuration") is not { } durationText)
+        if (map.Scalar("maxDuration") is not { } durationText)
         {
-            errors.Add(new PackError(file, map.Line, $"rule '{ruleId}': exceptions.maxDuration is required (for example 168h)"));
+            map.Report($"rule '{ruleId}': exceptions.maxDuration is required (for example 168h)");
         }
         else if (!GoDuration.TryParse(durationText, out maxDuration) || maxDuration <= TimeSpan.Zero)
         {
-            errors.Add(new PackError(file, map.LineOf("maxDuration"), $"rule '{ruleId}': exceptions.maxDuration '{durationText}' is not a duration such as 168h or 90m"));
+            map.ReportAtKey("maxDuration", $"rule '{ruleId}': exceptions.maxDuration '{durationText}' is not a duration such as 168h or 90m");
         }
 
         TimeSpan? deleteAfter = null;
-        if (map.String("deleteExpiredAfter") is { } deleteText)
+        if (map.Scalar("deleteExpiredAfter") is { } deleteText)
         {
             if (GoDuration.TryParse(deleteText, out var parsed))
             {
@@ -41,12 +42,12 @@ public static class ExceptionBoundsReader
             }
             else
             {
-                errors.Add(new PackError(file, map.LineOf("deleteExpiredAfter"), $"rule '{ruleId}': exceptions.deleteExpiredAfter '{deleteText}' is not a duration such as 24h"));
+                map.ReportAtKey("deleteExpiredAfter", $"rule '{ruleId}': exceptions.deleteExpiredAfter '{deleteText}' is not a duration such as 24h");
             }
         }
 
         Regex? ticket = null;
-        if (map.String("ticketPattern") is { } pattern)
+        if (map.Scalar("ticketPattern") is { } pattern)
         {
             try
             {
@@ -54,14 +55,14 @@ public static class ExceptionBoundsReader
             }
             catch (ArgumentException ex)
             {
-                errors.Add(new PackError(file, map.LineOf("ticketPattern"), $"rule '{ruleId}': exceptions.ticketPattern is not a valid regular expression: {ex.Message}"));
+                map.ReportAtKey("ticketPattern", $"rule '{ruleId}': exceptions.ticketPattern is not a valid regular expression: {ex.Message}");
             }
         }
 
         var fields = map.StringList("fields");
         foreach (var field in fields.Where(f => !ResourceFields.Contains(f)))
         {
-            errors.Add(new PackError(file, map.LineOf("fields"), $"rule '{ruleId}': exceptions.fields entry '{field}' is not one of {string.Join(", ", ResourceFields)}"));
+            map.ReportAtKey("fields", $"rule '{ruleId}': exceptions.fields entry '{field}' is not one of {string.Join(", ", ResourceFields)}");
         }
 
         var bounds = new ExceptionBounds
@@ -70,7 +71,7 @@ public static class ExceptionBoundsReader
             ApprovalRequired = approval == "required",
             MaxDuration = maxDuration,
             Namespaces = map.StringList("namespaces"),
-            NamespaceSelector = map.Map("namespaceSelector") is { } selector ? ReadSelector(selector, ruleId, file, errors) : null,
+            NamespaceSelector = map.Map("namespaceSelector") is { } selector ? ReadSelector(selector, ruleId) : null,
             ReasonRequired = map.Bool("requireReason") ?? true,
             TicketPattern = ticket,
             Containers = map.StringList("containers"),
@@ -78,29 +79,19 @@ public static class ExceptionBoundsReader
             Images = map.StringList("images"),
             DeleteExpiredAfter = deleteAfter,
         };
-        map.RejectUnknownKeys();
+        map.RejectUnknownFields();
         return bounds;
     }
 
-    private static LabelSelector ReadSelector(YamlMap map, string ruleId, string file, List<PackError> errors)
+    private static LabelSelector ReadSelector(DocumentMap map, string ruleId)
     {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (map.RawMap("matchLabels") is { } raw)
+        foreach (var (name, _, value) in map.OptionalMap("matchLabels")?.Pairs($"rule '{ruleId}': exceptions.namespaceSelector.matchLabels must map label names to values") ?? [])
         {
-            foreach (var (key, value) in raw.Children)
-            {
-                if (key is YamlDotNet.RepresentationModel.YamlScalarNode { Value: { } k } && value is YamlDotNet.RepresentationModel.YamlScalarNode { Value: { } v })
-                {
-                    labels[k] = v;
-                }
-                else
-                {
-                    errors.Add(new PackError(file, Documents.YamlValues.LineOf(key), $"rule '{ruleId}': exceptions.namespaceSelector.matchLabels must map label names to values"));
-                }
-            }
+            labels[name] = value;
         }
 
-        map.RejectUnknownKeys();
+        map.RejectUnknownFields();
         return new LabelSelector(labels, []);
     }
 }

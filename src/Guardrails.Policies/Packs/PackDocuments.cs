@@ -1,3 +1,4 @@
+using Guardrails.Policies.Documents;
 using Guardrails.Policies.Resources;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -55,6 +56,13 @@ public static class PackDocuments
         }
 
         return documents;
+    }
+
+    /// <summary>A reader of one of <paramref name="file"/>'s documents whose errors join <paramref name="errors"/>.</summary>
+    public static DocumentReader Reader(string file, List<PackError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        return new DocumentReader(file, error => errors.Add(PackError.From(error)));
     }
 
     public static bool IsKind(YamlMappingNode root, string kind)

@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Guardrails.Policies.Packs;
 
-/// <summary>Turns pack YAML into <see cref="RulePack"/> models; structural problems become <see cref="PackError"/>s with lines.</summary>
+/// <summary>Turns pack YAML into <see cref="RulePack"/> models through <see cref="DocumentReader"/>; structural problems become <see cref="PackError"/>s with lines.</summary>
 public static class PackParser
 {
     /// <summary>Documents of this kind are skipped: they configure provisioning, not rules.</summary>
@@ -21,7 +21,7 @@ public static class PackParser
                 case YamlMappingNode root when PackDocuments.IsKind(root, PlatformSettingsKind):
                     break;
                 case YamlMappingNode root:
-                    packs.Add(ReadPack(new YamlMap(root, source.File, "", errors), source.File, errors));
+                    packs.Add(ReadPack(PackDocuments.Reader(source.File, errors).Map(root)));
                     break;
                 case YamlScalarNode { Value: null or "" }:
                     break;
@@ -34,33 +34,33 @@ public static class PackParser
         return packs;
     }
 
-    private static RulePack ReadPack(YamlMap root, string file, List<PackError> errors)
+    private static RulePack ReadPack(DocumentMap root)
     {
-        var apiVersion = root.String("apiVersion");
-        var kind = root.String("kind");
+        var apiVersion = root.Scalar("apiVersion");
+        var kind = root.Scalar("kind");
         var metadata = root.Map("metadata");
-        var name = metadata?.String("name");
+        var name = metadata?.Scalar("name");
         var nameLine = metadata?.LineOf("name") ?? root.Line;
-        var description = metadata?.String("description");
-        metadata?.Node("labels");
-        metadata?.Node("annotations");
-        metadata?.RejectUnknownKeys();
+        var description = metadata?.Scalar("description");
+        metadata?.Field("labels");
+        metadata?.Field("annotations");
+        metadata?.RejectUnknownFields();
 
         var spec = root.Map("spec");
         if (spec is null)
         {
-            errors.Add(new PackError(file, root.Line, "pack has no spec"));
+            root.Report("pack has no spec");
         }
 
-        root.RejectUnknownKeys();
+        root.RejectUnknownFields();
         var enabled = spec?.Bool("enabled") ?? true;
-        var scope = ReadScope(spec?.Map("scope"), errors, file) ?? ScopeSpec.All;
-        var rules = spec is null ? [] : spec.Maps("rules").Select(r => ReadRule(r.Map, errors, file)).ToList();
-        spec?.RejectUnknownKeys();
+        var scope = ReadScope(spec?.Map("scope")) ?? ScopeSpec.All;
+        var rules = spec is null ? [] : spec.Maps("rules").Select(ReadRule).ToList();
+        spec?.RejectUnknownFields();
 
         return new RulePack
         {
-            File = file,
+            File = root.File,
             Line = root.Line,
             ApiVersion = apiVersion,
             Kind = kind,
@@ -73,24 +73,24 @@ public static class PackParser
         };
     }
 
-    private static PackRule ReadRule(YamlMap map, List<PackError> errors, string file)
+    private static PackRule ReadRule(DocumentMap map)
     {
         var rule = new PackRule
         {
-            Id = map.String("id"),
+            Id = map.Scalar("id"),
             Line = map.Line,
             Enabled = map.Bool("enabled") ?? true,
-            ModeText = map.String("mode"),
+            ModeText = map.Scalar("mode"),
             ModeLine = map.LineOf("mode"),
-            Scope = ReadScope(map.Map("scope"), errors, file),
-            Parameters = map.RawMap("parameters"),
-            Exceptions = Exceptions.ExceptionBoundsReader.Read(map.Map("exceptions"), map.String("id") ?? "(no id)", file, errors),
+            Scope = ReadScope(map.Map("scope")),
+            Parameters = map.OptionalMap("parameters")?.Node,
+            Exceptions = Exceptions.ExceptionBoundsReader.Read(map.Map("exceptions"), map.Scalar("id") ?? "(no id)"),
         };
-        map.RejectUnknownKeys();
+        map.RejectUnknownFields();
         return rule;
     }
 
-    private static ScopeSpec? ReadScope(YamlMap? map, List<PackError> errors, string file)
+    private static ScopeSpec? ReadScope(DocumentMap? map)
     {
         if (map is null)
         {
@@ -102,14 +102,14 @@ public static class PackParser
             Line = map.Line,
             IncludeNamespaces = map.StringList("includeNamespaces"),
             ExcludeNamespaces = map.StringList("excludeNamespaces"),
-            NamespaceSelector = ReadSelector(map.Map("namespaceSelector"), errors, file),
+            NamespaceSelector = ReadSelector(map.Map("namespaceSelector")),
             IncludeSystemNamespaces = map.Bool("includeSystemNamespaces") ?? false,
         };
-        map.RejectUnknownKeys();
+        map.RejectUnknownFields();
         return scope;
     }
 
-    private static LabelSelector? ReadSelector(YamlMap? map, List<PackError> errors, string file)
+    private static LabelSelector? ReadSelector(DocumentMap? map)
     {
         if (map is null)
         {
@@ -117,47 +117,36 @@ public static class PackParser
         }
 
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (map.Map("matchLabels") is { } matchLabels)
+        foreach (var (name, _, value) in map.Map("matchLabels")?.Pairs("namespaceSelector.matchLabels must map label names to values") ?? [])
         {
-            var raw = map.RawMap("matchLabels")!;
-            foreach (var (key, value) in raw.Children)
-            {
-                if (key is YamlScalarNode { Value: { } k } && value is YamlScalarNode { Value: { } v })
-                {
-                    labels[k] = v;
-                }
-                else
-                {
-                    matchLabels.Error(key, "namespaceSelector.matchLabels must map label names to values");
-                }
-            }
+            labels[name] = value;
         }
 
         var expressions = new List<LabelSelectorRequirement>();
-        foreach (var (expression, _) in map.Maps("matchExpressions"))
+        foreach (var expression in map.Maps("matchExpressions"))
         {
-            var key = expression.String("key") ?? "";
-            var op = expression.String("operator") ?? "";
+            var key = expression.Scalar("key") ?? "";
+            var op = expression.Scalar("operator") ?? "";
             var values = expression.StringList("values");
-            expression.RejectUnknownKeys();
+            expression.RejectUnknownFields();
             if (key.Length == 0)
             {
-                errors.Add(new PackError(file, expression.Line, "namespaceSelector.matchExpressions entry needs a key"));
+                expression.Report("namespaceSelector.matchExpressions entry needs a key");
             }
 
             if (!LabelSelectorRequirement.Operators.Contains(op))
             {
-                errors.Add(new PackError(file, expression.Line, $"namespaceSelector operator '{op}' is not one of In, NotIn, Exists, DoesNotExist"));
+                expression.Report($"namespaceSelector operator '{op}' is not one of In, NotIn, Exists, DoesNotExist");
             }
             else if ((op is "In" or "NotIn") != (values.Count > 0))
             {
-                errors.Add(new PackError(file, expression.Line, $"namespaceSelector operator {op} {(values.Count > 0 ? "takes no values" : "needs values")}"));
+                expression.Report($"namespaceSelector operator {op} {(values.Count > 0 ? "takes no values" : "needs values")}");
             }
 
             expressions.Add(new LabelSelectorRequirement(key, op, values));
         }
 
-        map.RejectUnknownKeys();
+        map.RejectUnknownFields();
         return new LabelSelector(labels, expressions);
     }
 }

@@ -5,38 +5,27 @@ using YamlDotNet.RepresentationModel;
 namespace Guardrails.Policies.Packs;
 
 /// <summary>
-/// Reads a rule's <c>parameters</c> mapping into typed values, remembering each key's line so that every error,
-/// including FluentValidation's, points at the line that caused it. Keys nobody read are errors, never ignored.
+/// Reads a rule's <c>parameters</c> mapping into typed values on a <see cref="DocumentMap"/>, in the words rule
+/// authors know ("rule 'x' parameter 'y': …"), each error on the line of its key so that FluentValidation's point
+/// there too. Keys nobody read are errors, never ignored.
 /// </summary>
 public sealed class ParameterReader
 {
-    private readonly YamlMappingNode? _node;
+    private readonly DocumentMap? _map;
     private readonly string _file;
     private readonly int _fallbackLine;
     private readonly List<PackError> _errors;
-    private readonly Dictionary<string, int> _lines = new(StringComparer.OrdinalIgnoreCase);
-    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
     private readonly string _ruleId;
     private readonly int _errorsBefore;
 
     internal ParameterReader(string ruleId, YamlMappingNode? node, string file, int fallbackLine, List<PackError> errors)
     {
         _ruleId = ruleId;
-        _node = node;
+        _map = node is null ? null : PackDocuments.Reader(file, errors).Map(node, "parameters");
         _file = file;
         _fallbackLine = fallbackLine;
         _errors = errors;
         _errorsBefore = errors.Count;
-        if (node is not null)
-        {
-            foreach (var (key, _) in node.Children)
-            {
-                if (key is YamlScalarNode { Value: { } name })
-                {
-                    _lines[name] = Line(key);
-                }
-            }
-        }
     }
 
     public bool HasErrors => _errors.Count > _errorsBefore;
@@ -47,8 +36,7 @@ public sealed class ParameterReader
     public void Error(string key, string message)
     {
         var yamlKey = ToYamlKey(key);
-        var line = _lines.TryGetValue(yamlKey, out var l) ? l : _fallbackLine;
-        _errors.Add(new PackError(_file, line, $"rule '{_ruleId}' parameter '{yamlKey}': {message}"));
+        _errors.Add(new PackError(_file, KeyLine(yamlKey), $"rule '{_ruleId}' parameter '{yamlKey}': {message}"));
     }
 
     /// <summary>Reports an error on the rule entry as a whole (for example, parameters its constructor refused).</summary>
@@ -56,7 +44,7 @@ public sealed class ParameterReader
 
     public string? String(string key)
     {
-        var node = Get(key);
+        var node = _map?.Field(key);
         switch (node)
         {
             case null:
@@ -77,7 +65,7 @@ public sealed class ParameterReader
 
     public IReadOnlyList<string>? StringList(string key)
     {
-        var node = Get(key);
+        var node = _map?.Field(key);
         if (node is null)
         {
             return null;
@@ -121,7 +109,7 @@ public sealed class ParameterReader
 
     public IReadOnlyDictionary<string, string>? StringMap(string key)
     {
-        var node = Get(key);
+        var node = _map?.Field(key);
         if (node is null)
         {
             return null;
@@ -144,24 +132,10 @@ public sealed class ParameterReader
 
     internal void ReportUnknownKeys()
     {
-        if (_node is null)
+        foreach (var (name, key) in _map?.UnknownFields() ?? [])
         {
-            return;
+            _map!.Report(key, $"rule '{_ruleId}' has no parameter '{name}'");
         }
-
-        foreach (var (key, _) in _node.Children)
-        {
-            if (key is YamlScalarNode { Value: { } name } && !_read.Contains(name))
-            {
-                _errors.Add(new PackError(_file, Line(key), $"rule '{_ruleId}' has no parameter '{name}'"));
-            }
-        }
-    }
-
-    private YamlNode? Get(string key)
-    {
-        _read.Add(key);
-        return YamlValues.Child(_node, key);
     }
 
     private T? Parsed<T>(string key, YamlValues.Parser<T> parse)
@@ -182,7 +156,20 @@ public sealed class ParameterReader
         return null;
     }
 
-    private static int Line(YamlNode node) => YamlValues.LineOf(node);
+    /// <summary>The line of the key FluentValidation names by its property (<c>CountSurge</c> for <c>countSurge</c>), so compared ignoring case.</summary>
+    private int KeyLine(string yamlKey)
+    {
+        var line = _fallbackLine;
+        foreach (var key in _map?.Node.Children.Keys ?? [])
+        {
+            if (key is YamlScalarNode { Value: { } name } && string.Equals(name, yamlKey, StringComparison.OrdinalIgnoreCase))
+            {
+                line = YamlValues.LineOf(key);
+            }
+        }
+
+        return line;
+    }
 
     private static string ToYamlKey(string propertyPath)
     {

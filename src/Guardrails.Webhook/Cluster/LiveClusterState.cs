@@ -47,11 +47,7 @@ public sealed partial class LiveClusterState : IClusterStateSource, IWatchSink
 
     public bool IsSynced => Caches.Count > 0 && Caches.All(c => c.Synced);
 
-    public IClusterSnapshot Current => new LiveClusterSnapshot(_namespaces, _quotas, _limitRanges, _workloads, Reservations, Admitted, Unavailable())
-    {
-        DisruptionBudgets = DisruptionBudgets.Current,
-        NetworkPolicies = NetworkPolicies.Current,
-    };
+    public IClusterSnapshot Current => Snapshot(Unavailable());
 
     public int NamespaceCount => _namespaces.Count;
 
@@ -201,6 +197,17 @@ public sealed partial class LiveClusterState : IClusterStateSource, IWatchSink
         var limitRanges = _limitRanges.GetValueOrDefault(ns);
         return WorkloadSummary.Read(item, limitRanges is null ? [] : [.. limitRanges.Values.OrderBy(l => l.Name, StringComparer.Ordinal)]);
     }
+
+    /// <summary>
+    /// The caches as they are now, reporting <paramref name="unavailable"/> as the reason they cannot be trusted.
+    /// Tests and benchmarks that fill the caches by hand (no watches) ask for one with none.
+    /// </summary>
+    internal IClusterSnapshot Snapshot(string? unavailable) =>
+        new LiveClusterSnapshot(_namespaces, _quotas, _limitRanges, _workloads, Reservations, Admitted, unavailable)
+        {
+            DisruptionBudgets = DisruptionBudgets.Current,
+            NetworkPolicies = NetworkPolicies.Current,
+        };
 
     /// <summary>Null while every cache is synced and healthy; otherwise a reason a person can act on.</summary>
     private string? Unavailable()

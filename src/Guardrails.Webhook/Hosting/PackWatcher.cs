@@ -31,50 +31,60 @@ public sealed partial class PackWatcher : BackgroundService
         _interval = interval;
     }
 
+    /// <summary>
+    /// Reads and compiles the policies directory for the first load on a thread-pool thread: it needs nothing from the
+    /// host, so on a second core it runs while the host is built instead of after it.
+    /// </summary>
+    public static Task<PackLoad> StartInitialRead(string directory, PolicyOptions options) =>
+        Task.Run(() => Read(directory, options, previous: null, Fingerprint(directory)));
+
     /// <summary>The first load, before the server listens: a bad pack at startup stops the app with its reasons.</summary>
-    public PolicyLoadResult LoadInitial()
+    /// <param name="started">The same directory's read begun by <see cref="StartInitialRead"/>; null reads it now.</param>
+    public PolicyLoadResult LoadInitial(Task<PackLoad>? started = null)
     {
-        _fingerprint = Fingerprint();
-        var (result, settings) = Load(reload: false);
-        return settings is { Succeeded: false, Absent: false }
-            ? new PolicyLoadResult(null, [.. result.Errors, .. settings.Errors])
-            : result;
+        var load = started is null
+            ? Read(_directory, _options, _store.Current, Fingerprint(_directory))
+            : started.GetAwaiter().GetResult();
+        _fingerprint = load.Fingerprint;
+        Apply(load, reload: false);
+        return load.Settings is { Succeeded: false, Absent: false } settings
+            ? new PolicyLoadResult(null, [.. load.Policy.Errors, .. settings.Errors])
+            : load.Policy;
     }
 
-    /// <summary>Rule packs and platform settings come from the same files and are applied together.</summary>
+    /// <summary>Rule packs and platform settings come from the same files and are read together.</summary>
+    private static PackLoad Read(string directory, PolicyOptions options, CompiledPolicy? previous, string fingerprint)
+    {
+        if (PackDirectory.ReadSources(directory, out var sources) is { } error)
+        {
+            return new PackLoad(fingerprint, new PolicyLoadResult(null, [error]), null);
+        }
+
+        StartupTimeline.Mark("packs-read");
+        var result = EnabledRuleCheck.ApplyOnReload(PackDirectory.Compile(directory, sources, options), previous, directory);
+        StartupTimeline.Mark("packs-parsed-and-compiled");
+        var settings = PlatformSettingsParser.Load(sources);
+        StartupTimeline.Mark("settings-parsed");
+        return new PackLoad(fingerprint, result, settings);
+    }
+
+    /// <summary>Rule packs and platform settings are applied together.</summary>
     /// <param name="reload">
     /// A reload logs a refusal before the store shows it, so whoever sees the refused state (the packs API, an
     /// operator's dashboard) finds its reasons in the log already; the first load's caller reports them itself.
     /// </param>
-    private (PolicyLoadResult Policy, PlatformSettingsLoadResult? Settings) Load(bool reload)
+    private void Apply(PackLoad load, bool reload)
     {
-        if (PackDirectory.ReadSources(_directory, out var sources) is { } error)
-        {
-            var failed = new PolicyLoadResult(null, [error]);
-            if (reload)
-            {
-                LogError(error);
-            }
-
-            _store.Apply(failed);
-            return (failed, null);
-        }
-
-        StartupTimeline.Mark("packs-read");
-        var result = EnabledRuleCheck.ApplyOnReload(PackDirectory.Compile(_directory, sources, _options), _store.Current, _directory);
-        StartupTimeline.Mark("packs-parsed-and-compiled");
-        var settings = PlatformSettingsParser.Load(sources);
-        StartupTimeline.Mark("settings-parsed");
         if (reload)
         {
-            foreach (var refusal in result.Errors)
+            foreach (var refusal in load.Policy.Errors)
             {
                 LogError(refusal);
             }
         }
 
-        _store.Apply(result);
-        if (!settings.Absent)
+        _store.Apply(load.Policy);
+        if (load.Settings is { Absent: false } settings)
         {
             _settings.Apply(settings);
             foreach (var settingsError in settings.Errors)
@@ -82,8 +92,6 @@ public sealed partial class PackWatcher : BackgroundService
                 LogRefused(_logger, settingsError.File, settingsError.Line, settingsError.Message);
             }
         }
-
-        return (result, settings);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -94,7 +102,7 @@ public sealed partial class PackWatcher : BackgroundService
             string fingerprint;
             try
             {
-                fingerprint = Fingerprint();
+                fingerprint = Fingerprint(_directory);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -108,23 +116,24 @@ public sealed partial class PackWatcher : BackgroundService
             }
 
             _fingerprint = fingerprint;
-            var (result, _) = Load(reload: true);
-            if (result.Succeeded)
+            var load = Read(_directory, _options, _store.Current, fingerprint);
+            Apply(load, reload: true);
+            if (load.Policy.Succeeded)
             {
-                LogReloaded(_logger, _directory, result.Policy!.Packs.Count);
+                LogReloaded(_logger, _directory, load.Policy.Policy!.Packs.Count);
             }
         }
     }
 
-    private string Fingerprint()
+    private static string Fingerprint(string directory)
     {
-        if (!Directory.Exists(_directory))
+        if (!Directory.Exists(directory))
         {
             return "missing";
         }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in PackDirectory.PackFiles(_directory).Concat(PackDirectory.RuleFiles(_directory)))
+        foreach (var file in PackDirectory.PackFiles(directory).Concat(PackDirectory.RuleFiles(directory)))
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(file));
             hash.AppendData(File.ReadAllBytes(file));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Guardrails.Policies.Resources;
@@ -79,10 +80,13 @@ public static class EnvironmentEndpoints
 
         var options = services.GetRequiredService<ServeOptions>();
         JsonDocument spec;
+        string text;
         try
         {
             using var body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
-            spec = JsonDocument.Parse(body.Memory.ToArray());
+            var bytes = body.Memory.ToArray();
+            spec = JsonDocument.Parse(bytes);
+            text = Encoding.UTF8.GetString(bytes);
         }
         catch (JsonException ex)
         {
@@ -95,7 +99,7 @@ public static class EnvironmentEndpoints
 
         using (spec)
         {
-            var parsed = EnvironmentRequest.FromSpec(spec.RootElement);
+            var parsed = EnvironmentRequest.FromSpec(text, spec.RootElement);
             if (parsed.Request is not { } request)
             {
                 return Problem(StatusCodes.Status400BadRequest, "Invalid Environment spec", string.Join("; ", parsed.Errors));

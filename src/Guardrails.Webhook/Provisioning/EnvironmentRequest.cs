@@ -37,4 +37,10 @@ public sealed record EnvironmentRequest
 
     /// <summary>Reads the REST door's body, which is the spec alone. Errors name fields as <c>spec.…</c> so both doors word them alike.</summary>
     public static EnvironmentParseResult FromSpec(JsonElement spec) => EnvironmentSpecReader.ReadSpec(spec);
+
+    /// <summary>
+    /// Reads the REST door's body from its <paramref name="text"/> and the same text <paramref name="parsed"/> as JSON:
+    /// errors also say the line and column of the body they are on.
+    /// </summary>
+    public static EnvironmentParseResult FromSpec(string text, JsonElement parsed) => EnvironmentSpecReader.ReadSpec(text, parsed);
 }

@@ -1,86 +1,128 @@
 using System.Text.Json;
+using Guardrails.Policies.Documents;
 using Guardrails.Policies.Packs;
 using Guardrails.Policies.Quantities;
 using Guardrails.Policies.Resources;
+using YamlDotNet.RepresentationModel;
 
 namespace Guardrails.Webhook.Provisioning;
 
 /// <summary>
-/// Reads an Environment's spec from JSON, collecting every problem with its field path instead of stopping at the
-/// first: a developer fixes a request once, not once per error.
+/// Reads an Environment's spec on <see cref="DocumentReader"/>, collecting every problem with its field path (and its
+/// line and column when the spec came as text) instead of stopping at the first: a developer fixes a request once,
+/// not once per error. Types are JSON's, as the apiserver sends them: <c>team: 7</c> is a number, not a name.
 /// </summary>
 internal sealed class EnvironmentSpecReader
 {
+    /// <summary>What the REST door's positions point into.</summary>
+    public const string BodyName = "body";
+
+    private static readonly string[] ObjectFields = ["apiVersion", "kind", "metadata", "spec"];
     private static readonly string[] SpecFields = ["team", "name", "tier", "resources", "members", "ttl"];
     private static readonly string[] RoleFields = ["viewers", "editors", "admins"];
     private static readonly string[] SubjectFields = ["users", "groups"];
 
     private readonly List<FieldError> _errors = [];
+    private readonly DocumentReader _reader;
+
+    private EnvironmentSpecReader(string file, bool positioned)
+    {
+        _reader = new DocumentReader(file, error => _errors.Add(FieldError.From(error)), positioned);
+    }
 
     public static EnvironmentParseResult ReadObject(JsonElement environment)
     {
-        var reader = new EnvironmentSpecReader();
+        var reader = new EnvironmentSpecReader("", positioned: false);
         if (environment.ValueKind != JsonValueKind.Object)
         {
-            reader.Error("(object)", $"an Environment must be an object with apiVersion, kind, metadata and spec, not {Describe(environment)}");
+            reader._reader.Report(null, "(object)", DocumentErrorKind.Invalid, $"an Environment must be an object with apiVersion, kind, metadata and spec, not {YamlValues.Describe(JsonNodes.From(environment))}");
             return reader.Result(null);
         }
 
-        var apiVersion = environment.Child("apiVersion"u8).AsString();
-        if (apiVersion != EnvironmentRequest.ApiVersion)
+        // Only what is read is converted: status and managed fields are never looked at.
+        var root = new YamlMappingNode();
+        foreach (var name in ObjectFields)
         {
-            reader.Error("apiVersion", $"must be '{EnvironmentRequest.ApiVersion}', not '{apiVersion ?? "(missing)"}'");
+            if (JsonNodes.From(environment.Child(name)) is { } value)
+            {
+                root.Children[new YamlScalarNode(name)] = value;
+            }
         }
 
-        var kind = environment.Child("kind"u8).AsString();
-        if (kind != EnvironmentRequest.KindName)
-        {
-            reader.Error("kind", $"must be '{EnvironmentRequest.KindName}', not '{kind ?? "(missing)"}'");
-        }
-
-        var spec = environment.Child("spec"u8);
-        if (!spec.IsPresent())
-        {
-            reader.Error("spec", "required");
-            return reader.Result(null);
-        }
-
-        var request = reader.Read(spec);
-        var name = environment.Child("metadata"u8).Child("name"u8).AsString();
-        if (request is not null && name != request.Namespace)
-        {
-            reader.Error(
-                "metadata.name",
-                $"must be '{request.Namespace}' (spec.team, '-', spec.name: the namespace it provisions), not '{name ?? "(missing)"}'");
-        }
-
-        return reader.Result(request);
+        return reader.ReadObject(reader._reader.Map(root));
     }
 
     public static EnvironmentParseResult ReadSpec(JsonElement spec)
     {
-        var reader = new EnvironmentSpecReader();
-        return reader.Result(reader.Read(spec));
+        var reader = new EnvironmentSpecReader("", positioned: false);
+        return reader.Result(reader.Read(JsonNodes.From(spec)));
+    }
+
+    /// <summary>The REST door's body: <paramref name="parsed"/> is <paramref name="text"/> parsed as JSON; errors point into the text.</summary>
+    public static EnvironmentParseResult ReadSpec(string text, JsonElement parsed)
+    {
+        if (JsonNodes.Positioned(text, parsed) is not { } node)
+        {
+            return ReadSpec(parsed);
+        }
+
+        var reader = new EnvironmentSpecReader(BodyName, positioned: true);
+        return reader.Result(reader.Read(node));
+    }
+
+    private EnvironmentParseResult ReadObject(DocumentMap environment)
+    {
+        var apiVersion = environment.StringOrNull("apiVersion");
+        if (apiVersion != EnvironmentRequest.ApiVersion)
+        {
+            environment.Invalid(environment.Field("apiVersion"), "apiVersion", $"must be '{EnvironmentRequest.ApiVersion}', not '{apiVersion ?? "(missing)"}'");
+        }
+
+        var kind = environment.StringOrNull("kind");
+        if (kind != EnvironmentRequest.KindName)
+        {
+            environment.Invalid(environment.Field("kind"), "kind", $"must be '{EnvironmentRequest.KindName}', not '{kind ?? "(missing)"}'");
+        }
+
+        if (YamlValues.IsNull(environment.Field("spec")))
+        {
+            environment.Missing("spec", "required");
+            return Result(null);
+        }
+
+        var request = Read(environment.Field("spec"));
+        var metadata = environment.Field("metadata") is YamlMappingNode node ? environment.Nested(node, "metadata") : null;
+        var name = metadata?.StringOrNull("name");
+        if (request is not null && name != request.Namespace)
+        {
+            environment.Invalid(
+                metadata?.Field("name") ?? metadata?.Node,
+                "metadata.name",
+                $"must be '{request.Namespace}' (spec.team, '-', spec.name: the namespace it provisions), not '{name ?? "(missing)"}'");
+        }
+
+        return Result(request);
     }
 
     private EnvironmentParseResult Result(EnvironmentRequest? request) =>
         _errors.Count == 0 && request is not null ? new EnvironmentParseResult(request, []) : new EnvironmentParseResult(null, _errors);
 
-    private EnvironmentRequest? Read(JsonElement spec)
+    private EnvironmentRequest? Read(YamlNode? node)
     {
-        if (spec.ValueKind != JsonValueKind.Object)
+        if (node is not YamlMappingNode mapping)
         {
-            Error("spec", $"must be an object with team, name, tier and resources, not {Describe(spec)}");
+            _reader.Report(node, "spec", DocumentErrorKind.Invalid, $"must be an object with team, name, tier and resources, not {YamlValues.Describe(node)}");
             return null;
         }
 
-        RejectUnknown(spec, "spec", SpecFields);
-        var team = RequiredString(spec, "team");
-        var name = RequiredString(spec, "name");
-        var tier = RequiredString(spec, "tier");
-        var resources = ReadResources(spec.Child("resources"u8));
-        var members = ReadMembers(spec.Child("members"u8));
-        var ttl = ReadTtl(spec.Child("ttl"u8));
+        var spec = _reader.Map(mapping, "spec");
+        spec.RejectFieldsOtherThan(SpecFields);
+        var team = spec.RequiredString("team");
+        var name = spec.RequiredString("name");
+        var tier = spec.RequiredString("tier");
+        var resources = ReadResources(spec);
+        var members = ReadMembers(spec);
+        var ttl = ReadTtl(spec);
         if (team is null || name is null || tier is null)
         {
             return null;
@@ -97,41 +139,20 @@ internal sealed class EnvironmentSpecReader
         };
     }
 
-    private string? RequiredString(JsonElement parent, string field)
+    private static EnvironmentResources ReadResources(DocumentMap spec)
     {
-        var path = $"spec.{field}";
-        var element = parent.Child(field);
-        if (!element.IsPresent())
+        if (YamlValues.IsNull(spec.Field("resources")))
         {
-            Error(path, "required");
-            return null;
-        }
-
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            Error(path, $"must be a string, not {Describe(element)}");
-            return null;
-        }
-
-        return element.AsString();
-    }
-
-    private EnvironmentResources ReadResources(JsonElement resources)
-    {
-        const string path = "spec.resources";
-        if (!resources.IsPresent())
-        {
-            Error(path, "required: an environment needs at least cpu and memory");
+            spec.Missing("resources", "required: an environment needs at least cpu and memory");
             return EnvironmentResources.None;
         }
 
-        if (resources.ValueKind != JsonValueKind.Object)
+        if (spec.OptionalMap("resources", "an object with cpu, memory, storage and pods") is not { } resources)
         {
-            Error(path, $"must be an object with cpu, memory, storage and pods, not {Describe(resources)}");
             return EnvironmentResources.None;
         }
 
-        RejectUnknown(resources, path, EnvironmentResources.Names);
+        resources.RejectFieldsOtherThan(EnvironmentResources.Names);
         return new EnvironmentResources(
             ReadQuantity(resources, EnvironmentResources.CpuName, required: true),
             ReadQuantity(resources, EnvironmentResources.MemoryName, required: true),
@@ -139,109 +160,95 @@ internal sealed class EnvironmentSpecReader
             ReadQuantity(resources, EnvironmentResources.PodsName, required: false));
     }
 
-    private Quantity? ReadQuantity(JsonElement resources, string field, bool required)
+    private static Quantity? ReadQuantity(DocumentMap resources, string field, bool required)
     {
-        var path = $"spec.resources.{field}";
-        var element = resources.Child(field);
-        if (!element.IsPresent())
+        var node = resources.Field(field);
+        var path = resources.PathOf(field);
+        if (YamlValues.IsNull(node))
         {
             if (required)
             {
-                Error(path, $"required (for example {Example(field)})");
+                resources.Missing(field, $"required (for example {Example(field)})");
             }
 
             return null;
         }
 
-        if (element.AsScalarText() is not { } text)
+        if (YamlValues.StringOrNumberText(node) is not { } text)
         {
-            Error(path, $"must be a quantity such as {Example(field)}, not {Describe(element)}");
+            resources.Invalid(node, path, $"must be a quantity such as {Example(field)}, not {YamlValues.Describe(node)}");
             return null;
         }
 
         if (!Quantity.TryParse(text, out var quantity, out var error))
         {
-            Error(path, error);
+            resources.Invalid(node, path, error);
             return null;
         }
 
         if (quantity.Value < 0)
         {
-            Error(path, $"'{text}' is negative");
+            resources.Invalid(node, path, $"'{text}' is negative");
             return null;
         }
 
         if (required && quantity.IsZero)
         {
-            Error(path, $"must be more than 0 (for example {Example(field)})");
+            resources.Invalid(node, path, $"must be more than 0 (for example {Example(field)})");
             return null;
         }
 
         if (field == EnvironmentResources.PodsName && decimal.Truncate(quantity.Value) != quantity.Value)
         {
-            Error(path, $"'{text}' is not a whole number of pods");
+            resources.Invalid(node, path, $"'{text}' is not a whole number of pods");
             return null;
         }
 
         return quantity;
     }
 
-    private EnvironmentMembers ReadMembers(JsonElement members)
+    private static EnvironmentMembers ReadMembers(DocumentMap spec)
     {
-        const string path = "spec.members";
-        if (!members.IsPresent())
+        if (spec.OptionalMap("members", "an object with viewers, editors and admins") is not { } members)
         {
             return EnvironmentMembers.None;
         }
 
-        if (members.ValueKind != JsonValueKind.Object)
-        {
-            Error(path, $"must be an object with viewers, editors and admins, not {Describe(members)}");
-            return EnvironmentMembers.None;
-        }
-
-        RejectUnknown(members, path, RoleFields);
-        return new EnvironmentMembers(
-            ReadRole(members.Child("viewers"u8), $"{path}.viewers"),
-            ReadRole(members.Child("editors"u8), $"{path}.editors"),
-            ReadRole(members.Child("admins"u8), $"{path}.admins"));
+        members.RejectFieldsOtherThan(RoleFields);
+        return new EnvironmentMembers(ReadRole(members, "viewers"), ReadRole(members, "editors"), ReadRole(members, "admins"));
     }
 
-    private RoleMembers ReadRole(JsonElement role, string path)
+    private static RoleMembers ReadRole(DocumentMap members, string role)
     {
-        if (!role.IsPresent())
+        if (members.OptionalMap(role, "an object with users and groups") is not { } subjects)
         {
             return RoleMembers.None;
         }
 
-        if (role.ValueKind != JsonValueKind.Object)
-        {
-            Error(path, $"must be an object with users and groups, not {Describe(role)}");
-            return RoleMembers.None;
-        }
-
-        RejectUnknown(role, path, SubjectFields);
-        return new RoleMembers(ReadNames(role.Child("users"u8), $"{path}.users"), ReadNames(role.Child("groups"u8), $"{path}.groups"));
+        subjects.RejectFieldsOtherThan(SubjectFields);
+        return new RoleMembers(ReadNames(subjects, "users"), ReadNames(subjects, "groups"));
     }
 
-    private List<string> ReadNames(JsonElement list, string path)
+    private static List<string> ReadNames(DocumentMap subjects, string field)
     {
         var names = new List<string>();
-        if (!list.IsPresent())
+        var node = subjects.Field(field);
+        var path = subjects.PathOf(field);
+        if (YamlValues.IsNull(node))
         {
             return names;
         }
 
-        if (list.ValueKind != JsonValueKind.Array)
+        if (node is not YamlSequenceNode list)
         {
-            Error(path, $"must be a list of names, not {Describe(list)}");
+            subjects.Invalid(node, path, $"must be a list of names, not {YamlValues.Describe(node)}");
             return names;
         }
 
         var index = 0;
-        foreach (var item in list.EnumerateArray())
+        foreach (var item in list)
         {
-            if (item.AsString() is { } name && !string.IsNullOrWhiteSpace(name))
+            if (YamlValues.KindOf(item) == ScalarKind.String && ((YamlScalarNode)item).Value is { } name && !string.IsNullOrWhiteSpace(name))
             {
                 // A name listed twice would become a duplicate subject; once is what was meant.
                 if (!names.Contains(name, StringComparer.Ordinal))
@@ -251,7 +258,7 @@ internal sealed class EnvironmentSpecReader
             }
             else
             {
-                Error($"{path}[{index}]", $"must be a non-empty name, not {Describe(item)}");
+                subjects.Invalid(item, $"{path}[{index}]", $"must be a non-empty name, not {YamlValues.Describe(item)}");
             }
 
             index++;
@@ -260,41 +267,29 @@ internal sealed class EnvironmentSpecReader
         return names;
     }
 
-    private TimeSpan? ReadTtl(JsonElement ttl)
+    private static TimeSpan? ReadTtl(DocumentMap spec)
     {
-        const string path = "spec.ttl";
-        if (!ttl.IsPresent())
+        var node = spec.Field("ttl");
+        var path = spec.PathOf("ttl");
+        if (YamlValues.IsNull(node))
         {
             return null;
         }
 
-        if (ttl.AsString() is not { } text || !GoDuration.TryParse(text, out var duration))
+        if (spec.StringOrNull("ttl") is not { } text || !GoDuration.TryParse(text, out var duration))
         {
-            Error(path, $"{Describe(ttl)} is not a duration such as 72h or 1h30m (units h, m, s)");
+            spec.Invalid(node, path, $"{YamlValues.Describe(node)} is not a duration such as 72h or 1h30m (units h, m, s)");
             return null;
         }
 
         if (duration <= TimeSpan.Zero)
         {
-            Error(path, $"'{text}' must be longer than 0; leave ttl out for an environment that lives until deleted");
+            spec.Invalid(node, path, $"'{text}' must be longer than 0; leave ttl out for an environment that lives until deleted");
             return null;
         }
 
         return duration;
     }
-
-    private void RejectUnknown(JsonElement obj, string path, IReadOnlyList<string> known)
-    {
-        foreach (var property in obj.EnumerateObject())
-        {
-            if (!known.Contains(property.Name, StringComparer.Ordinal))
-            {
-                Error($"{path}.{property.Name}", $"unknown field (expected one of: {string.Join(", ", known)})");
-            }
-        }
-    }
-
-    private void Error(string path, string message) => _errors.Add(new FieldError(path, message));
 
     private static string Example(string field) => field switch
     {
@@ -302,15 +297,5 @@ internal sealed class EnvironmentSpecReader
         EnvironmentResources.MemoryName => "4Gi",
         EnvironmentResources.StorageName => "20Gi",
         _ => "20",
-    };
-
-    private static string Describe(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "a list",
-        JsonValueKind.String => $"'{element.AsString()}'",
-        JsonValueKind.Number => $"the number {element.GetRawText()}",
-        JsonValueKind.True or JsonValueKind.False => $"the boolean {element.GetRawText()}",
-        _ => "null",
     };
 }

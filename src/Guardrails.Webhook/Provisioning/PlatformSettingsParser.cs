@@ -63,46 +63,45 @@ public static class PlatformSettingsParser
 
     private static PlatformSettings Read(YamlMappingNode node, string file, List<PackError> errors)
     {
-        var root = new YamlMap(node, file, "", errors);
+        var root = PackDocuments.Reader(file, errors).Map(node);
         var lines = new Dictionary<string, int>(StringComparer.Ordinal)
         {
             ["apiVersion"] = root.LineOf("apiVersion"),
         };
-        var apiVersion = root.String("apiVersion");
-        var kind = root.String("kind");
+        var apiVersion = root.Scalar("apiVersion");
+        var kind = root.Scalar("kind");
         if (root.Map("metadata") is { } metadata)
         {
-            metadata.String("name");
-            metadata.String("description");
-            metadata.Node("labels");
-            metadata.Node("annotations");
-            metadata.RejectUnknownKeys();
+            metadata.Scalar("name");
+            metadata.Scalar("description");
+            metadata.Field("labels");
+            metadata.Field("annotations");
+            metadata.RejectUnknownFields();
         }
 
-        var specNode = root.RawMap("spec");
-        root.RejectUnknownKeys();
+        var spec = root.OptionalMap("spec");
+        root.RejectUnknownFields();
         var teams = new Dictionary<string, TeamSettings>(StringComparer.Ordinal);
         var tiers = new Dictionary<string, TierSettings>(StringComparer.Ordinal);
-        if (specNode is null)
+        if (spec is null)
         {
-            errors.Add(new PackError(file, root.Line, $"{PlatformSettings.KindName} has no spec (teams and tiers)"));
+            root.Report($"{PlatformSettings.KindName} has no spec (teams and tiers)");
         }
         else
         {
-            var spec = new YamlMap(specNode, file, "spec", errors);
             lines["spec.teams"] = spec.LineOf("teams");
             lines["spec.tiers"] = spec.LineOf("tiers");
-            foreach (var (name, line, map) in Entries(spec, "teams", "spec.teams", file, errors))
+            foreach (var (name, line, map) in Entries(spec, "teams"))
             {
                 teams[name] = ReadTeam(name, line, map);
             }
 
-            foreach (var (name, line, map) in Entries(spec, "tiers", "spec.tiers", file, errors))
+            foreach (var (name, line, map) in Entries(spec, "tiers"))
             {
-                tiers[name] = ReadTier(name, line, map, file, errors);
+                tiers[name] = ReadTier(name, line, map);
             }
 
-            spec.RejectUnknownKeys();
+            spec.RejectUnknownFields();
         }
 
         return new PlatformSettings
@@ -117,61 +116,60 @@ public static class PlatformSettingsParser
         };
     }
 
-    private static TeamSettings ReadTeam(string name, int line, YamlMap map)
+    private static TeamSettings ReadTeam(string name, int line, DocumentMap map)
     {
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
-        var path = $"spec.teams.{name}";
-        var hasBudget = map.Node("budget") is not null;
+        var hasBudget = map.Field("budget") is not null;
         var budget = EnvironmentResources.None;
         if (map.Map("budget") is { } budgetMap)
         {
             lines["budget"] = map.LineOf("budget");
             budget = new EnvironmentResources(
-                ReadQuantity(budgetMap, EnvironmentResources.CpuName, $"{path}.budget", "budget.", lines),
-                ReadQuantity(budgetMap, EnvironmentResources.MemoryName, $"{path}.budget", "budget.", lines),
-                ReadQuantity(budgetMap, EnvironmentResources.StorageName, $"{path}.budget", "budget.", lines),
-                ReadQuantity(budgetMap, EnvironmentResources.PodsName, $"{path}.budget", "budget.", lines));
-            budgetMap.RejectUnknownKeys();
+                ReadQuantity(budgetMap, EnvironmentResources.CpuName, "budget.", lines),
+                ReadQuantity(budgetMap, EnvironmentResources.MemoryName, "budget.", lines),
+                ReadQuantity(budgetMap, EnvironmentResources.StorageName, "budget.", lines),
+                ReadQuantity(budgetMap, EnvironmentResources.PodsName, "budget.", lines));
+            budgetMap.RejectUnknownFields();
         }
 
-        map.RejectUnknownKeys();
+        map.RejectUnknownFields();
         return new TeamSettings { Name = name, Budget = budget, HasBudget = hasBudget, Line = line, Lines = lines };
     }
 
-    private static TierSettings ReadTier(string name, int line, YamlMap map, string file, List<PackError> errors)
+    private static TierSettings ReadTier(string name, int line, DocumentMap map)
     {
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
-        var path = $"spec.tiers.{name}";
         lines["podSecurity"] = map.LineOf("podSecurity");
-        var podSecurity = map.String("podSecurity");
+        var podSecurity = map.Scalar("podSecurity");
 
         var defaultLimits = ContainerDefaults.None;
         var defaultRequests = ContainerDefaults.None;
         if (map.Map("limitRange") is { } limitRange)
         {
             lines["limitRange"] = map.LineOf("limitRange");
-            defaultLimits = ReadDefaults(limitRange, "default", $"{path}.limitRange", lines);
-            defaultRequests = ReadDefaults(limitRange, "defaultRequest", $"{path}.limitRange", lines);
-            limitRange.RejectUnknownKeys();
+            defaultLimits = ReadDefaults(limitRange, "default", lines);
+            defaultRequests = ReadDefaults(limitRange, "defaultRequest", lines);
+            limitRange.RejectUnknownFields();
         }
 
         var quotaHard = new Dictionary<string, Quantity>(StringComparer.Ordinal);
         if (map.Map("quota") is { } quota)
         {
-            foreach (var (resource, resourceLine, text) in Scalars(quota, "hard", $"{path}.quota.hard", file, errors))
+            var hard = quota.OptionalMap("hard");
+            foreach (var (resource, key, text) in hard?.Pairs($"{hard.Path} must map resource names to quantities", namesMayBeEmpty: false) ?? [])
             {
-                lines[$"quota.hard.{resource}"] = resourceLine;
+                lines[$"quota.hard.{resource}"] = YamlValues.LineOf(key);
                 if (Quantity.TryParse(text, out var value, out var error))
                 {
                     quotaHard[resource] = value;
                 }
                 else
                 {
-                    errors.Add(new PackError(file, resourceLine, $"{path}.quota.hard.{resource}: {error}"));
+                    hard!.Report(key, $"{hard.PathOf(resource)}: {error}");
                 }
             }
 
-            quota.RejectUnknownKeys();
+            quota.RejectUnknownFields();
         }
 
         IReadOnlyList<string> allowFrom = [];
@@ -179,12 +177,12 @@ public static class PlatformSettingsParser
         {
             lines["network.allowFromNamespaces"] = network.LineOf("allowFromNamespaces");
             allowFrom = network.StringList("allowFromNamespaces");
-            network.RejectUnknownKeys();
+            network.RejectUnknownFields();
         }
 
         lines["packs"] = map.LineOf("packs");
         var packs = map.StringList("packs");
-        map.RejectUnknownKeys();
+        map.RejectUnknownFields();
         return new TierSettings
         {
             Name = name,
@@ -199,7 +197,7 @@ public static class PlatformSettingsParser
         };
     }
 
-    private static ContainerDefaults ReadDefaults(YamlMap limitRange, string key, string path, Dictionary<string, int> lines)
+    private static ContainerDefaults ReadDefaults(DocumentMap limitRange, string key, Dictionary<string, int> lines)
     {
         if (limitRange.Map(key) is not { } map)
         {
@@ -207,16 +205,14 @@ public static class PlatformSettingsParser
         }
 
         var prefix = $"limitRange.{key}.";
-        var defaults = new ContainerDefaults(
-            ReadQuantity(map, "cpu", $"{path}.{key}", prefix, lines),
-            ReadQuantity(map, "memory", $"{path}.{key}", prefix, lines));
-        map.RejectUnknownKeys();
+        var defaults = new ContainerDefaults(ReadQuantity(map, "cpu", prefix, lines), ReadQuantity(map, "memory", prefix, lines));
+        map.RejectUnknownFields();
         return defaults;
     }
 
-    private static Quantity? ReadQuantity(YamlMap map, string key, string path, string linePrefix, Dictionary<string, int> lines)
+    private static Quantity? ReadQuantity(DocumentMap map, string key, string linePrefix, Dictionary<string, int> lines)
     {
-        var text = map.String(key);
+        var text = map.Scalar(key);
         if (text is null)
         {
             return null;
@@ -228,53 +224,33 @@ public static class PlatformSettingsParser
             return quantity;
         }
 
-        map.Error(map.Node(key)!, $"{path}.{key}: {error}");
+        map.Report(map.Field(key)!, $"{map.PathOf(key)}: {error}");
         return null;
     }
 
     /// <summary>The entries of a mapping whose keys are names chosen by the author (teams, tiers), each a mapping.</summary>
-    private static IEnumerable<(string Name, int Line, YamlMap Map)> Entries(YamlMap parent, string key, string path, string file, List<PackError> errors)
+    private static IEnumerable<(string Name, int Line, DocumentMap Map)> Entries(DocumentMap parent, string key)
     {
-        if (parent.RawMap(key) is not { } mapping)
+        if (parent.OptionalMap(key) is not { } entries)
         {
             yield break;
         }
 
-        foreach (var (keyNode, value) in mapping.Children)
+        foreach (var (keyNode, value) in entries.Node.Children)
         {
             if (keyNode is not YamlScalarNode { Value: { Length: > 0 } name })
             {
-                errors.Add(new PackError(file, YamlValues.LineOf(keyNode), $"{path} must map names to settings"));
+                entries.Report(keyNode, $"{entries.Path} must map names to settings");
                 continue;
             }
 
             if (value is not YamlMappingNode entry)
             {
-                errors.Add(new PackError(file, YamlValues.LineOf(value), $"{path}.{name} must be a mapping"));
+                entries.Report(value, $"{entries.PathOf(name)} must be a mapping");
                 continue;
             }
 
-            yield return (name, YamlValues.LineOf(keyNode), new YamlMap(entry, file, $"{path}.{name}", errors));
-        }
-    }
-
-    private static IEnumerable<(string Name, int Line, string Text)> Scalars(YamlMap parent, string key, string path, string file, List<PackError> errors)
-    {
-        if (parent.RawMap(key) is not { } mapping)
-        {
-            yield break;
-        }
-
-        foreach (var (keyNode, value) in mapping.Children)
-        {
-            if (keyNode is YamlScalarNode { Value: { Length: > 0 } name } && value is YamlScalarNode { Value: { } text })
-            {
-                yield return (name, YamlValues.LineOf(keyNode), text);
-            }
-            else
-            {
-                errors.Add(new PackError(file, YamlValues.LineOf(keyNode), $"{path} must map resource names to quantities"));
-            }
+            yield return (name, YamlValues.LineOf(keyNode), entries.Nested(entry, name));
         }
     }
 }

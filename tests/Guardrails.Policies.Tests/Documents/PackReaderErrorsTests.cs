@@ -41,7 +41,7 @@ public sealed class PackReaderErrorsTests
         var error = SingleError(yaml);
 
         error.Line.ShouldBe(LineOf(yaml, "enabled: maybe"));
-        error.Message.ShouldBe(".spec.rules[0].enabled must be true or false, not 'maybe'");
+        error.Message.ShouldBe("spec.rules[0].enabled must be true or false, not 'maybe'");
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class PackReaderErrorsTests
         var error = SingleError(yaml);
 
         error.Line.ShouldBe(LineOf(yaml, "mood:"));
-        error.Message.ShouldBe("unknown field '.spec.rules[0].mood' (expected one of: enabled, exceptions, id, mode, parameters, scope)");
+        error.Message.ShouldBe("unknown field 'spec.rules[0].mood' (expected one of: enabled, exceptions, id, mode, parameters, scope)");
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class ExceptionBoundsPackTests
             "10: rule 'resource-requirements': exceptions.fields entry 'limits.disk' is not one of requests.cpu, requests.memory, limits.cpu, limits.memory",
             "11: rule 'resource-requirements': exceptions.approval must be 'required' or 'none', not 'maybe'",
             "12: rule 'resource-requirements': exceptions.ticketPattern is not a valid regular expression: Invalid pattern '([' at offset 2. Unterminated [] set.",
-            "13: unknown field '.spec.rules[0].exceptions.owner' (expected one of: approval, containers, deleteExpiredAfter, fields, images, maxDuration, namespaceSelector, namespaces, requireReason, selfService, ticketPattern)",
+            "13: unknown field 'spec.rules[0].exceptions.owner' (expected one of: approval, containers, deleteExpiredAfter, fields, images, maxDuration, namespaceSelector, namespaces, requireReason, selfService, ticketPattern)",
         ]);
     }
 }

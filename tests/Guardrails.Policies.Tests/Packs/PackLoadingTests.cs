@@ -125,7 +125,7 @@ public sealed class PackLoadingTests
         result.Errors.Select(e => e.Message).ShouldBe(
         [
             "apiVersion must be 'guardrails.dev/v1alpha1', not 'guardrails.dev/v2'",
-            "unknown field '.spec.rulez' (expected one of: enabled, rules, scope)",
+            "unknown field 'spec.rulez' (expected one of: enabled, rules, scope)",
         ], ignoreOrder: true);
     }
 

@@ -32,7 +32,7 @@ public sealed class ChartDeploymentTests
     }
 
     [Fact]
-    public void The_chart_keeps_ASP_NET_Core_request_logs_off_and_decisions_at_Information()
+    public void The_chart_keeps_ASP_NET_Core_request_logs_off_decisions_at_Information_and_stderr_batched()
     {
         var env = Container()["env"].ShouldBeOfType<YamlSequenceNode>().Children.Cast<YamlMappingNode>()
             .Where(e => e.Children.ContainsKey(new YamlScalarNode("value")))
@@ -40,6 +40,7 @@ public sealed class ChartDeploymentTests
 
         env["Logging__LogLevel__Default"].ShouldBe("Information");
         env["Logging__LogLevel__Microsoft.AspNetCore"].ShouldBe("Warning");
+        env["Logging__Console__Batched"].ShouldBe("true");
     }
 
     private static YamlMappingNode Container()

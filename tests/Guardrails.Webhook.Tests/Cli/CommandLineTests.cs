@@ -116,6 +116,10 @@ public sealed class CommandLineTests : IDisposable
 
         exit.ShouldBe(ExitCodes.InvalidInput);
         error.ShouldContain("no RulePack document in the policies directory");
+
+        // The certificate is made beside the pack load: start-up waits for it before it gives up, so nothing still
+        // writes to the data directory afterwards (ca.crt is the self-signed step's last file).
+        File.Exists(Path.Combine(_dir, "data", "ca.crt")).ShouldBeTrue("serve returned while its certificate step was still running");
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

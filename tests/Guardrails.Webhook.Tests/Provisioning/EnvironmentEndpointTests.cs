@@ -29,6 +29,18 @@ public sealed class EnvironmentEndpointTests
     }
 
     [Fact]
+    public async Task An_invalid_spec_gets_400_naming_the_field_and_where_it_is_in_the_body()
+    {
+        await using var harness = await ProvisioningHarness.StartAsync();
+
+        var (status, body) = await harness.PostAsync(ProvisioningHarness.AliceToken, ProvisioningHarness.Spec(cpu: "-1"));
+
+        status.ShouldBe(400);
+        body["detail"]!.GetValue<string>().ShouldMatch(@"^body:1:\d+: spec\.resources\.cpu: '-1' is negative$");
+        harness.Environment("team-a-dev").ShouldBeNull();
+    }
+
+    [Fact]
     public async Task A_dry_run_returns_the_plan_and_the_verdict_and_applies_nothing()
     {
         await using var harness = await ProvisioningHarness.StartAsync();

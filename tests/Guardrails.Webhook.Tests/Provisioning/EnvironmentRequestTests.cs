@@ -161,4 +161,39 @@ public sealed class EnvironmentRequestTests
 
         result.Errors.ShouldHaveSingleItem().ToString().ShouldBe("spec: required");
     }
+    [Fact]
+    public void The_REST_body_read_from_its_text_says_the_line_and_column_of_each_error()
+    {
+        const string Body = """
+            {
+              "team": 7,
+              "name": "web",
+              "tier": "dev",
+              "resources": { "cpu": "-1", "memory": "1Gi" }
+            }
+            """;
+        using var parsed = JsonDocument.Parse(Body);
+
+        var result = EnvironmentRequest.FromSpec(Body, parsed.RootElement);
+
+        result.Errors.Select(e => e.ToString()).ShouldBe(
+        [
+            "body:2:11: spec.team: must be a string, not the number 7",
+            "body:5:25: spec.resources.cpu: '-1' is negative",
+        ]);
+        result.Errors.Select(e => (e.Path, e.Message)).ShouldBe(EnvironmentRequest.FromSpec(parsed.RootElement).Errors.Select(e => (e.Path, e.Message)));
+    }
+
+    [Fact]
+    public void A_body_that_YAML_reads_otherwise_than_JSON_is_read_as_JSON_without_positions()
+    {
+        // JSON takes the last of duplicate keys; YAML refuses them.
+        const string body = """{"team":"team-a","team":7,"name":"web","tier":"dev","resources":{"cpu":"1","memory":"1Gi"}}""";
+        using var parsed = JsonDocument.Parse(body);
+
+        var error = EnvironmentRequest.FromSpec(body, parsed.RootElement).Errors.ShouldHaveSingleItem();
+
+        error.ToString().ShouldBe("spec.team: must be a string, not the number 7");
+        error.Line.ShouldBe(0);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Guardrails.Policies.Authoring;
 using Guardrails.Policies.Resources;
 
@@ -11,8 +12,8 @@ namespace Guardrails.Policies.Rules.ProbesRequired;
 [Rule("probes-required", Summary = "Long-running containers declare a readiness probe (and a liveness probe where required).")]
 public sealed class ProbesRequiredRule : Rule
 {
-    private const string ReadinessFix = "add readinessProbe (for example httpGet on the container's health endpoint, or tcpSocket on its port)";
-    private const string LivenessFix = "add livenessProbe (for example httpGet on the container's health endpoint, or tcpSocket on its port)";
+    private static readonly Probe Readiness = new("readinessProbe", "receives traffic before it is ready, so a rollout drops requests");
+    private static readonly Probe Liveness = new("livenessProbe", "is never restarted when it hangs");
 
     private readonly ProbesRequiredParameters _parameters;
 
@@ -32,25 +33,29 @@ public sealed class ProbesRequiredRule : Rule
                 continue;
             }
 
-            Require(context, container, "readinessProbe", "receives traffic before it is ready, so a rollout drops requests", ReadinessFix);
+            Require(context, container, Readiness);
             if (_parameters.RequireLiveness)
             {
-                Require(context, container, "livenessProbe", "is never restarted when it hangs", LivenessFix);
+                Require(context, container, Liveness);
             }
         }
     }
 
-    private static void Require(RuleContext context, ContainerRef container, string probe, string consequence, string fix)
+    private static void Require(RuleContext context, ContainerRef container, Probe probe)
     {
-        if (!container.Element.Child(probe).IsPresent())
+        if (!container.Element.Child(probe.Field).IsPresent())
         {
-            // The message in one piece (what Describe() says, inline), and the fix a constant: a warned container costs
-            // the strings it reports and no others.
             context.Report(
-                container.FieldPath(probe),
+                container.FieldPath(probe.Field),
                 "unset",
-                $"{container.Group.Noun()} '{container.Name}' has no {probe}: it {consequence}",
-                fix);
+                string.Create(CultureInfo.InvariantCulture, stackalloc char[256], $"{container.Describe()} has no {probe.Field}: it {probe.Consequence}"),
+                probe.Fix);
         }
+    }
+
+    /// <summary>What a missing probe costs and how to add one; the same words for every container, so built once.</summary>
+    private sealed record Probe(string Field, string Consequence)
+    {
+        public string Fix { get; } = $"add {Field} (for example httpGet on the container's health endpoint, or tcpSocket on its port)";
     }
 }

@@ -42,4 +42,7 @@ internal static partial class TlsLog
 
     [LoggerMessage(EventId = 2131, Level = LogLevel.Error, Message = "Checking the TLS files for changes failed; will retry")]
     public static partial void ReloadCheckFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2140, Level = LogLevel.Debug, Message = "The start-up TLS handshake warm-up did not complete (the first real handshake pays in full): {Reason}")]
+    public static partial void TlsWarmupFailed(this ILogger logger, string reason);
 }
