@@ -13,6 +13,10 @@ public static class AdmissionResponseWriter
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _scratch;
 
+    // A warning line is formatted here (at most the longest line sent whole) rather than built as a string.
+    [ThreadStatic]
+    private static char[]? _line;
+
     /// <summary>The response as bytes; only the answer itself is allocated.</summary>
     public static byte[] Write(string uid, AdmissionDecision decision)
     {
@@ -65,10 +69,7 @@ public static class AdmissionResponseWriter
         {
             writer.WriteStartArray("warnings"u8);
             var shown = decision.Warnings.Count <= ResponseLimits.MaxWarnings ? decision.Warnings.Count : ResponseLimits.MaxWarnings - 1;
-            for (var i = 0; i < shown; i++)
-            {
-                writer.WriteStringValue(TextLimit.Cut(decision.Warnings[i], ResponseLimits.MaxMessageChars));
-            }
+            WriteWarnings(writer, decision.Warnings, shown);
 
             if (shown < decision.Warnings.Count)
             {
@@ -97,6 +98,27 @@ public static class AdmissionResponseWriter
 
         writer.WriteEndObject();
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A verdict's warning lines are formatted into a per-thread buffer and written from there, never built as strings;
+    /// a line longer than <see cref="ResponseLimits.MaxMessageChars"/> (or any other list) is cut from its string as before.
+    /// </summary>
+    private static void WriteWarnings(Utf8JsonWriter writer, IReadOnlyList<string> warnings, int shown)
+    {
+        var lines = warnings as ViolationWarnings;
+        var line = lines is null ? default : (_line ??= new char[ResponseLimits.MaxMessageChars]).AsSpan();
+        for (var i = 0; i < shown; i++)
+        {
+            if (lines is not null && lines.TryFormat(i, line, out var written))
+            {
+                writer.WriteStringValue(line[..written]);
+            }
+            else
+            {
+                writer.WriteStringValue(TextLimit.Cut(warnings[i], ResponseLimits.MaxMessageChars));
+            }
+        }
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Guardrails.Policies.Engine;
 using Guardrails.Webhook.Hosting;
 
@@ -57,24 +56,27 @@ public static class DecisionFactory
         return new(true, 200, null, [], NoAnnotations, verdict.Patch.IsEmpty ? null : verdict.Patch, verdict);
     }
 
-    private static List<string> Warnings(IReadOnlyList<Violation> violations)
+    /// <summary>The Warn violations as warning lines, each formatted only when read (the response writer formats none).</summary>
+    private static ViolationWarnings Warnings(IReadOnlyList<Violation> violations)
     {
-        var warnings = new List<string>(violations.Count);
+        var count = 0;
+        foreach (var violation in violations)
+        {
+            count += violation.Mode == EnforcementMode.Warn ? 1 : 0;
+        }
+
+        var warned = new Violation[count];
+        var next = 0;
         foreach (var violation in violations)
         {
             if (violation.Mode == EnforcementMode.Warn)
             {
-                warnings.Add(FormatWarning(violation));
+                warned[next++] = violation;
             }
         }
 
-        return warnings;
+        return new ViolationWarnings(warned);
     }
-
-    /// <summary>"Guardrails: " and <see cref="Violation.ToString"/>, built as one string for the common case.</summary>
-    private static string FormatWarning(Violation violation) => violation is { PreExisting: false, CoveredBy: null }
-        ? string.Create(CultureInfo.InvariantCulture, stackalloc char[512], $"Guardrails: [{violation.RuleId}] {violation.Path} ({violation.Actual}): {violation.Message}. Fix: {violation.Fix}")
-        : $"Guardrails: {violation}";
 
     /// <summary>A waived violation's audit entry names the exception, who asked, why, and until when.</summary>
     private static string AuditText(Violation violation) => violation.CoveredBy is { } e

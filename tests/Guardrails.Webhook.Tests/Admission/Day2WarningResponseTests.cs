@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Guardrails.Policies.Engine;
 using Guardrails.Policies.Packs;
 using Guardrails.Tests;
@@ -44,6 +45,25 @@ public sealed class Day2WarningResponseTests
 
         var violation = Assert.Single(decision.Verdict!.Warnings);
         Assert.Equal($"Guardrails: {violation}", Assert.Single(decision.Warnings));
+    }
+
+    [Fact]
+    public async Task A_warning_line_over_the_message_limit_is_cut_as_any_long_text_is()
+    {
+        var handler = Handler();
+        var body = JsonNode.Parse(Fixtures.Read("v1.26/01-deployment-create-3x500m/0012-validate-CREATE-Deployment-web.json"))!;
+        body["request"]!["object"]!["spec"]!["template"]!["spec"]!["containers"]![0]!["name"] = new string('a', 1100);
+        using var review = AdmissionReviewReader.Read(System.Text.Encoding.UTF8.GetBytes(body.ToJsonString()));
+        var decision = await handler(new AdmissionCall(review, AdmissionOperationKind.Validate, TimeSpan.FromSeconds(9), TestContext.Current.CancellationToken));
+
+        using var response = JsonDocument.Parse(AdmissionResponseWriter.Write(review.Uid, decision));
+        var written = Assert.Single(response.RootElement.GetProperty("response").GetProperty("warnings").EnumerateArray()).GetString()!;
+
+        var line = Assert.Single(decision.Warnings);
+        Assert.True(line.Length > ResponseLimits.MaxMessageChars);
+        Assert.StartsWith("Guardrails: [probes-required] spec.template.spec.containers[0].readinessProbe (unset): container 'aaaa", written, StringComparison.Ordinal);
+        Assert.EndsWith($"… ({line.Length - ResponseLimits.MaxMessageChars} more characters)", written, StringComparison.Ordinal);
+        Assert.Equal(line[..ResponseLimits.MaxMessageChars], written[..ResponseLimits.MaxMessageChars]);
     }
 
     private static AdmissionHandler Handler()
