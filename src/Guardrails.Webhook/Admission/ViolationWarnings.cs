@@ -50,8 +50,6 @@ internal sealed class ViolationWarnings : IReadOnlyList<string>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>One string for the common case; otherwise <see cref="Violation.ToString"/>, which names the debt or the waiver.</summary>
-    private static string Format(Violation violation) => violation is { PreExisting: false, CoveredBy: null }
-        ? $"Guardrails: [{violation.RuleId}] {violation.Path} ({violation.Actual}): {violation.Message}. Fix: {violation.Fix}"
-        : $"Guardrails: {violation}";
+    /// <summary><see cref="Violation.ToString"/> names the debt or the waiver, and is the common case's line without them.</summary>
+    private static string Format(Violation violation) => $"Guardrails: {violation}";
 }
